@@ -1,0 +1,1 @@
+"""Corridor's core engine: pure Python, no platform, database or scheduler imports."""

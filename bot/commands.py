@@ -1,0 +1,234 @@
+"""The command grammar every adapter shares: text in, a command value (or a clear error) out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.model import MAX_CAPACITY, OutcomeKind, Reason, Role
+
+HELP = """Corridor pairs a clinician with a manager each week for ten minutes over coffee.
+  join clinician [site]     take part as a clinician (e.g. join clinician St Mary's)
+  join manager [site]       take part as a manager
+  pause 2w                  skip the next two weeks (or: pause 3d, pause until 2026-12-24)
+  resume                    start again after a pause
+  capacity 2                managers: meet up to 2 clinicians a week (1 to 3)
+  status                    what Corridor knows about you
+  leave                     stop taking part
+  forget-me                 erase everything Corridor holds about you
+  help                      this list
+Organisers: admin round now | admin digest now | admin stats | admin channel here"""
+
+
+class ParseError(ValueError):
+    """What was wrong with the text and what to type instead."""
+
+
+@dataclass(frozen=True)
+class Join:
+    role: Role
+    site: str | None = None
+
+
+@dataclass(frozen=True)
+class Leave:
+    pass
+
+
+@dataclass(frozen=True)
+class Pause:
+    until: date
+
+
+@dataclass(frozen=True)
+class Resume:
+    pass
+
+
+@dataclass(frozen=True)
+class Status:
+    pass
+
+
+@dataclass(frozen=True)
+class Capacity:
+    clinicians: int
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class ForgetMe:
+    confirmed: bool = False
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    pair_id: int
+    kind: OutcomeKind
+    reason: Reason | None = None
+
+
+@dataclass(frozen=True)
+class AdminRoundNow:
+    pass
+
+
+@dataclass(frozen=True)
+class AdminDigestNow:
+    pass
+
+
+@dataclass(frozen=True)
+class AdminStats:
+    pass
+
+
+@dataclass(frozen=True)
+class AdminChannelHere:
+    pass
+
+
+Command = (
+    Join
+    | Leave
+    | Pause
+    | Resume
+    | Status
+    | Capacity
+    | Help
+    | ForgetMe
+    | RecordOutcome
+    | AdminRoundNow
+    | AdminDigestNow
+    | AdminStats
+    | AdminChannelHere
+)
+
+_PREFIX = re.compile(r"^\s*/?coffee\b", re.IGNORECASE)
+_DURATION = re.compile(r"^(\d{1,3})\s*(d|day|days|w|wk|wks|week|weeks)$", re.IGNORECASE)
+_MAX_PAUSE_DAYS = 366
+_SIMPLE = {
+    "leave": Leave,
+    "resume": Resume,
+    "status": Status,
+    "help": Help,
+    "?": Help,
+}
+_ADMIN = {
+    "round now": AdminRoundNow,
+    "digest now": AdminDigestNow,
+    "stats": AdminStats,
+    "channel here": AdminChannelHere,
+}
+
+
+def parse(text: str, today: date) -> Command:
+    words = _PREFIX.sub("", text or "").strip()
+    if not words:
+        return Help()
+    head, _, rest = words.partition(" ")
+    head, rest = head.lower(), " ".join(rest.split())
+    if head in _SIMPLE:
+        return _no_arguments(head, rest)
+    parsers = {
+        "join": _join,
+        "pause": lambda r: _pause(r, today),
+        "capacity": _capacity,
+        "forget-me": _forget_me,
+        "forgetme": _forget_me,
+        "outcome": _outcome,
+        "admin": _admin,
+    }
+    if head not in parsers:
+        raise ParseError(f"I don't know the word '{_clip(head)}'. Here is what I understand:\n{HELP}")
+    return parsers[head](rest)
+
+
+def _no_arguments(head: str, rest: str) -> Command:
+    if rest:
+        raise ParseError(f"'{head}' takes nothing after it; type just `{head}`.")
+    return _SIMPLE[head]()
+
+
+def _join(rest: str) -> Join:
+    role_word, _, site = rest.partition(" ")
+    try:
+        role = Role(role_word.lower())
+    except ValueError:
+        said = f"'{_clip(role_word)}' is not a role" if role_word else "Say which role you have"
+        raise ParseError(
+            f"{said}: type `join clinician` or `join manager`, optionally followed by your site."
+        ) from None
+    site = site.strip().strip("\"'“”‘’").strip()
+    return Join(role=role, site=site or None)
+
+
+def _pause(rest: str, today: date) -> Pause:
+    usage = "Type `pause 2w`, `pause 3d` or `pause until 2026-12-24`."
+    if not rest:
+        raise ParseError(f"Say how long to pause for. {usage}")
+    if rest.lower().startswith("until"):
+        until = _date(rest[5:].strip(), usage)
+    else:
+        match = _DURATION.match(rest)
+        if not match:
+            raise ParseError(f"I can't read '{_clip(rest)}' as a length of time. {usage}")
+        amount = int(match[1]) * (7 if match[2].lower().startswith("w") else 1)
+        until = today + timedelta(days=amount)
+    if until <= today:
+        raise ParseError(f"{until.isoformat()} is not in the future. {usage}")
+    if (until - today).days > _MAX_PAUSE_DAYS:
+        raise ParseError("A pause can last up to a year; to stop for longer, type `leave`.")
+    return Pause(until=until)
+
+
+def _date(text: str, usage: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ParseError(f"'{_clip(text)}' is not a date written as YYYY-MM-DD. {usage}") from None
+
+
+def _capacity(rest: str) -> Capacity:
+    if not rest.isdigit() or not 1 <= int(rest) <= MAX_CAPACITY:
+        raise ParseError(
+            f"Capacity is how many clinicians you meet each week, 1 to {MAX_CAPACITY}: "
+            "type e.g. `capacity 2`."
+        )
+    return Capacity(clinicians=int(rest))
+
+
+def _forget_me(rest: str) -> ForgetMe:
+    if rest.lower() not in ("", "confirm"):
+        raise ParseError("Type `forget-me`, then confirm.")
+    return ForgetMe(confirmed=rest.lower() == "confirm")
+
+
+def _outcome(rest: str) -> RecordOutcome:
+    parts = rest.split()
+    try:
+        pair_id = int(parts[0])
+        kind = OutcomeKind(parts[1])
+        reason = Reason(parts[2]) if len(parts) > 2 else None
+    except (IndexError, ValueError):
+        raise ParseError("That answer button was not understood; please use the buttons on the intro.") from None
+    return RecordOutcome(pair_id=pair_id, kind=kind, reason=reason)
+
+
+def _admin(rest: str) -> Command:
+    command = _ADMIN.get(rest.lower())
+    if command is None:
+        raise ParseError(
+            "Organiser commands are `admin round now`, `admin digest now`, `admin stats` "
+            "and `admin channel here`."
+        )
+    return command()
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,203 @@
+"""The hospital's world as plain dataclasses: programmes, sites, places, people, rounds, pairs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CLINICIAN = "clinician"
+    MANAGER = "manager"
+
+
+class PlaceKind(StrEnum):
+    KITCHEN = "kitchen"
+    CORRIDOR = "corridor"
+    CANTEEN = "canteen"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "kitchen": "staff kitchen",
+            "corridor": "corridor coffee point",
+            "canteen": "canteen",
+            "other": "meeting spot",
+        }[self.value]
+
+
+class OutcomeKind(StrEnum):
+    MET = "met"
+    NOT_YET = "not_yet"
+    COULD_NOT_MEET = "could_not_meet"
+
+    @property
+    def label(self) -> str:
+        return {
+            "met": "We met",
+            "not_yet": "Not yet",
+            "could_not_meet": "Can't make it this week",
+        }[self.value]
+
+
+class Reason(StrEnum):
+    CLINICAL_PRESSURE = "clinical_pressure"
+    SHIFT_CLASH = "shift_clash"
+    NO_REPLY = "no_reply"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class Status(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    LEFT = "left"
+
+
+MAX_CAPACITY = 3
+ERASED_NAME = "(erased)"
+
+
+@dataclass
+class Programme:
+    name: str
+    repeat_window: int = 12
+    id: int | None = None
+
+
+@dataclass
+class Site:
+    programme_id: int
+    name: str
+    id: int | None = None
+
+
+@dataclass
+class Place:
+    site_id: int
+    name: str
+    kind: PlaceKind = PlaceKind.OTHER
+    directions: str = ""
+    id: int | None = None
+
+
+@dataclass
+class Participant:
+    programme_id: int
+    platform: str
+    user_id: str
+    display_name: str
+    role: Role
+    site_id: int
+    workspace_id: str = ""
+    email: str | None = None
+    department: str | None = None
+    capacity: int = 1
+    paused_until: date | None = None
+    joined_at: datetime | None = None
+    left_at: datetime | None = None
+    erased: bool = False
+    id: int | None = None
+
+    def status_on(self, day: date) -> Status:
+        if self.left_at is not None:
+            return Status.LEFT
+        if self.paused_until is not None and self.paused_until > day:
+            return Status.PAUSED
+        return Status.ACTIVE
+
+    def is_available_on(self, day: date) -> bool:
+        return self.status_on(day) is Status.ACTIVE
+
+
+@dataclass
+class Round:
+    programme_id: int
+    week: str
+    seed: int
+    held_on: date
+    created_at: datetime
+    id: int | None = None
+
+
+@dataclass
+class Pair:
+    round_id: int
+    clinician_id: int
+    manager_id: int
+    place_id: int | None
+    place_text: str
+    starter: str
+    created_at: datetime
+    followup_sent_at: datetime | None = None
+    id: int | None = None
+
+    def member_ids(self) -> tuple[int, int]:
+        return (self.clinician_id, self.manager_id)
+
+    def partner_of(self, participant_id: int) -> int:
+        return self.manager_id if participant_id == self.clinician_id else self.clinician_id
+
+
+@dataclass
+class SitOut:
+    round_id: int
+    participant_id: int
+
+
+@dataclass
+class Outcome:
+    pair_id: int
+    participant_id: int
+    kind: OutcomeKind
+    recorded_at: datetime
+    reason: Reason | None = None
+
+
+@dataclass
+class Exclusion:
+    programme_id: int
+    clinician_id: int
+    manager_id: int
+
+
+@dataclass
+class DigestRecord:
+    programme_id: int
+    month: str
+    created_at: datetime
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+@dataclass
+class OutboxMessage:
+    """A message waiting to leave, written in the same transaction as what caused it.
+
+    ``key`` is unique: (round or month, kind, recipient), so re-running a job never sends twice.
+    ``mentions`` lists the participants whose details the payload carries, so erasure can find them.
+    """
+
+    programme_id: int
+    key: str
+    kind: str
+    platform: str
+    payload: dict
+    created_at: datetime
+    next_attempt_at: datetime
+    mentions: list[int] = field(default_factory=list)
+    status: OutboxStatus = OutboxStatus.PENDING
+    attempts: int = 0
+    last_error: str | None = None
+    claimed_until: datetime | None = None
+    sent_at: datetime | None = None
+    id: int | None = None

@@ -1,0 +1,218 @@
+"""What the core needs from the outside world, declared as small protocols.
+
+Storage implements the unit of work and repositories, each platform adapter a Notifier,
+and the composition root supplies a Clock and a SeedSource. Tests use hand-written fakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from bot.model import (
+    DigestRecord,
+    Exclusion,
+    OutboxMessage,
+    Outcome,
+    Pair,
+    Participant,
+    Place,
+    Programme,
+    Round,
+    SitOut,
+    Site,
+)
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current moment, timezone-aware (UTC)."""
+
+
+class SeedSource(Protocol):
+    def new_seed(self) -> int: ...
+
+
+class ProgrammeRepository(Protocol):
+    def get(self, programme_id: int) -> Programme | None: ...
+    def by_name(self, name: str) -> Programme | None: ...
+    def add(self, programme: Programme) -> Programme: ...
+    def list(self) -> list[Programme]: ...
+
+
+class SiteRepository(Protocol):
+    def list(self, programme_id: int) -> list[Site]: ...
+    def by_name(self, programme_id: int, name: str) -> Site | None:
+        """Case-insensitive match on the site's name."""
+
+    def add(self, site: Site) -> Site: ...
+
+
+class PlaceRepository(Protocol):
+    def list(self, programme_id: int) -> list[Place]: ...
+    def add(self, place: Place) -> Place: ...
+
+
+class ParticipantRepository(Protocol):
+    def get(self, participant_id: int) -> Participant | None: ...
+    def find(self, programme_id: int, platform: str, user_id: str) -> Participant | None: ...
+    def list(self, programme_id: int) -> list[Participant]: ...
+    def add(self, participant: Participant) -> Participant: ...
+    def save(self, participant: Participant) -> None: ...
+    def get_many(self, ids: Iterable[int]) -> dict[int, Participant]: ...
+
+
+class ExclusionRepository(Protocol):
+    def list(self, programme_id: int) -> list[Exclusion]: ...
+    def add(self, exclusion: Exclusion) -> None: ...
+
+
+class RoundRepository(Protocol):
+    def get(self, programme_id: int, week: str) -> Round | None: ...
+    def add(self, round_: Round) -> Round:
+        """Raises bot.errors.Conflict when the programme already has a round that week."""
+
+    def recent(self, programme_id: int, limit: int, before_week: str | None = None) -> list[Round]:
+        """Newest first; with before_week, only rounds of earlier weeks."""
+
+    def held_between(self, programme_id: int, start: date, end: date) -> list[Round]:
+        """Rounds with start <= held_on < end."""
+
+
+class PairRepository(Protocol):
+    def add_many(self, pairs: Sequence[Pair]) -> list[Pair]: ...
+    def get(self, pair_id: int) -> Pair | None: ...
+    def for_rounds(self, round_ids: Sequence[int]) -> list[Pair]: ...
+    def for_participant(self, participant_id: int, limit: int) -> list[Pair]:
+        """Newest first."""
+
+    def awaiting_followup(self, round_ids: Sequence[int], intro_before: datetime) -> list[Pair]:
+        """Pairs made before the cutoff, not yet followed up, with no outcome from anyone."""
+
+    def save(self, pair: Pair) -> None: ...
+
+
+class SitOutRepository(Protocol):
+    def add_many(self, sit_outs: Sequence[SitOut]) -> None: ...
+    def for_rounds(self, round_ids: Sequence[int]) -> list[SitOut]: ...
+
+
+class OutcomeRepository(Protocol):
+    def get(self, pair_id: int, participant_id: int) -> Outcome | None: ...
+    def save(self, outcome: Outcome) -> None:
+        """Insert or replace the one outcome a person has for a pair."""
+
+    def for_pairs(self, pair_ids: Sequence[int]) -> list[Outcome]: ...
+
+
+class OutboxRepository(Protocol):
+    def add_if_absent(self, message: OutboxMessage) -> bool:
+        """False (and nothing written) when a message with the same key exists."""
+
+    def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMessage]:
+        """Take up to `limit` due pending messages nobody holds, leasing them until lease_until.
+
+        On PostgreSQL this uses FOR UPDATE SKIP LOCKED so that workers never share a row.
+        """
+
+    def add_many_if_absent(self, messages: Sequence[OutboxMessage]) -> int:
+        """Bulk form of add_if_absent (INSERT .. ON CONFLICT DO NOTHING); returns how many were new."""
+
+    def mark_sent(self, message_id: int, at: datetime) -> None: ...
+    def mark_retry(self, message_id: int, attempts: int, next_at: datetime, error: str) -> None: ...
+    def mark_failed(self, message_id: int, attempts: int, error: str) -> None: ...
+    def counts(self, programme_id: int) -> dict[str, int]: ...
+    def failed(self, programme_id: int, limit: int = 20) -> list[OutboxMessage]: ...
+    def mentioning(self, participant_id: int) -> list[OutboxMessage]: ...
+    def erase(self, message_id: int) -> None:
+        """Delete a message outright (used when the person it concerns asks to be forgotten)."""
+
+    def purge_sent_before(self, cutoff: datetime) -> int: ...
+
+
+class DigestRepository(Protocol):
+    def get(self, programme_id: int, month: str) -> DigestRecord | None: ...
+    def add(self, record: DigestRecord) -> DigestRecord:
+        """Raises bot.errors.Conflict when that month's digest exists."""
+
+
+class SettingRepository(Protocol):
+    """Small per-programme values an organiser sets at run time (e.g. the digest channel)."""
+
+    def get(self, programme_id: int, key: str) -> str | None: ...
+    def put(self, programme_id: int, key: str, value: str) -> None: ...
+    def delete_matching(self, programme_id: int, value: str) -> None: ...
+
+
+class PlatformStateRepository(Protocol):
+    """Small JSON documents adapters keep (a Teams conversation reference, a Slack group DM id).
+
+    ``participant_id`` ties a document to a person so erasure removes it with them.
+    """
+
+    def get(self, platform: str, key: str) -> dict | None: ...
+    def put(self, platform: str, key: str, value: dict, participant_id: int | None = None) -> None: ...
+    def delete_for(self, participant_id: int) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    programmes: ProgrammeRepository
+    sites: SiteRepository
+    places: PlaceRepository
+    participants: ParticipantRepository
+    exclusions: ExclusionRepository
+    rounds: RoundRepository
+    pairs: PairRepository
+    sit_outs: SitOutRepository
+    outcomes: OutcomeRepository
+    outbox: OutboxRepository
+    digests: DigestRepository
+    settings: SettingRepository
+    platform_state: PlatformStateRepository
+
+    def __enter__(self) -> UnitOfWork: ...
+    def __exit__(self, *exc: object) -> None:
+        """Rolls back anything not committed."""
+
+    def commit(self) -> None:
+        """Raises bot.errors.Conflict if a uniqueness rule was broken; nothing is written then."""
+
+    def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """A notifier's receipt; ``ref`` lets a platform find the message again (e.g. to update it)."""
+
+    ref: str | None = None
+
+
+class RetryLater(Exception):
+    """The platform asked us to come back later (rate limit, server error, timeout)."""
+
+    def __init__(self, error: str, retry_after: float | None = None):
+        super().__init__(error)
+        self.error = error
+        self.retry_after = retry_after
+
+
+class PermanentFailure(Exception):
+    """The platform refused the message in a way retrying will not fix (e.g. user_not_found)."""
+
+    def __init__(self, error: str):
+        super().__init__(error)
+        self.error = error
+
+
+class Notifier(Protocol):
+    """Sends one outbox message on one platform. Raises RetryLater or PermanentFailure."""
+
+    platform: str
+
+    async def send(self, message: OutboxMessage) -> Delivered: ...
