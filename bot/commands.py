@@ -216,7 +216,9 @@ def _outcome(rest: str) -> RecordOutcome:
         kind = OutcomeKind(parts[1])
         reason = Reason(parts[2]) if len(parts) > 2 else None
     except (IndexError, ValueError):
-        raise ParseError("That answer button was not understood; please use the buttons on the intro.") from None
+        raise ParseError(
+            "That answer button was not understood; please use the buttons on the intro."
+        ) from None
     return RecordOutcome(pair_id=pair_id, kind=kind, reason=reason)
 
 

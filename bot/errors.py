@@ -11,7 +11,9 @@ class Conflict(Exception):
 
 class UnknownSite(CorridorError):
     def __init__(self, name: str, known: list[str]):
-        listing = ", ".join(known) if known else "none yet (an organiser adds them with `corridor places import`)"
+        listing = (
+            ", ".join(known) if known else "none yet (an organiser adds them with `corridor places import`)"
+        )
         super().__init__(f"There is no site called '{name}'. Known sites: {listing}.")
         self.name = name
         self.known = known

@@ -77,6 +77,8 @@ class RoundRepository(Protocol):
     def recent(self, programme_id: int, limit: int, before_week: str | None = None) -> list[Round]:
         """Newest first; with before_week, only rounds of earlier weeks."""
 
+    def by_ids(self, round_ids: Iterable[int]) -> list[Round]: ...
+
     def held_between(self, programme_id: int, start: date, end: date) -> list[Round]:
         """Rounds with start <= held_on < end."""
 

@@ -1,0 +1,97 @@
+"""One entry point for every adapter: a person's text in, a reply out."""
+
+from __future__ import annotations
+
+import logging
+
+from bot import commands as c
+from bot.context import Context, Reply, Sender, default_programme
+from bot.digest import DIGEST_CHANNEL_KEY, send_digest
+from bot.erasure import erase
+from bot.errors import CorridorError
+from bot.messages import Button
+from bot.outcomes import record_outcome
+from bot.people import NOT_JOINED, find_sender, join, leave, pause, resume, set_capacity
+from bot.rounds import run_round
+from bot.stats import organiser_summary
+from bot.status import status_reply
+
+log = logging.getLogger("corridor.chat")
+
+NOT_ORGANISER = "Only organisers can use `admin` commands, so nothing was changed. Type `help` to see yours."
+
+
+def handle(ctx: Context, sender: Sender, text: str) -> Reply:
+    try:
+        command = c.parse(text, ctx.today())
+    except c.ParseError as problem:
+        return Reply(str(problem), rejected=True)
+    try:
+        return _dispatch(ctx, sender, command)
+    except CorridorError as problem:
+        return Reply(str(problem), rejected=True)
+
+
+def _dispatch(ctx: Context, sender: Sender, command: c.Command) -> Reply:
+    match command:
+        case c.Help():
+            return Reply(c.HELP)
+        case c.Join():
+            return join(ctx, sender, command)
+        case c.Leave():
+            return leave(ctx, sender)
+        case c.Pause():
+            return pause(ctx, sender, command)
+        case c.Resume():
+            return resume(ctx, sender)
+        case c.Status():
+            return status_reply(ctx, sender)
+        case c.Capacity():
+            return set_capacity(ctx, sender, command)
+        case c.ForgetMe():
+            return forget_me(ctx, sender, command)
+        case c.RecordOutcome():
+            return record_outcome(ctx, sender, command)
+    if not sender.is_organiser:
+        return Reply(NOT_ORGANISER, rejected=True)
+    return _admin(ctx, sender, command)
+
+
+def _admin(ctx: Context, sender: Sender, command: c.Command) -> Reply:
+    log.info("organiser %s on %s ran %s", sender.user_id, sender.platform, type(command).__name__)
+    match command:
+        case c.AdminRoundNow():
+            return Reply(run_round(ctx).summary())
+        case c.AdminDigestNow():
+            return Reply(send_digest(ctx, adhoc=True).summary())
+        case c.AdminStats():
+            return Reply(organiser_summary(ctx))
+        case c.AdminChannelHere():
+            return channel_here(ctx, sender)
+    raise AssertionError(f"unhandled command {command!r}")
+
+
+def channel_here(ctx: Context, sender: Sender) -> Reply:
+    if not sender.channel_id:
+        return Reply("Type `admin channel here` in the channel where the digest should go.", rejected=True)
+    with ctx.uow() as uow:
+        programme = default_programme(uow, ctx.settings)
+        uow.settings.put(programme.id, DIGEST_CHANNEL_KEY + sender.platform, sender.channel_id)
+        uow.commit()
+    return Reply("Done: the monthly digest will be posted in this channel.")
+
+
+def forget_me(ctx: Context, sender: Sender, command: c.ForgetMe) -> Reply:
+    if not command.confirmed:
+        return Reply(
+            "This erases your name, platform id, email and department for good. Your past pairings "
+            "stay only as anonymous counts. Are you sure?",
+            [Button("Yes, forget me", "forget-me confirm")],
+        )
+    with ctx.uow() as uow:
+        person = find_sender(uow, ctx, sender)
+        if person is None:
+            return Reply(NOT_JOINED)
+        erase(uow, ctx, person)
+        uow.commit()
+    return Reply("Done: Corridor no longer holds your details. Type `join` if you ever want to come back.")

@@ -1,0 +1,53 @@
+"""What every use case is handed: the ports, wired by the composition root or by a test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.config import EngineSettings
+from bot.messages import Button
+from bot.model import Programme
+from bot.ports import Clock, SeedSource, UnitOfWork, UnitOfWorkFactory
+
+
+@dataclass
+class Context:
+    uow: UnitOfWorkFactory
+    clock: Clock
+    seeds: SeedSource
+    settings: EngineSettings = field(default_factory=EngineSettings)
+
+    def today(self) -> date:
+        return self.clock.now().astimezone(self.settings.timezone).date()
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who typed a command, as the platform told us."""
+
+    platform: str
+    user_id: str
+    display_name: str
+    workspace_id: str = ""
+    email: str | None = None
+    department: str | None = None
+    channel_id: str | None = None
+    is_organiser: bool = False
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: list[Button] = field(default_factory=list)
+    # True when the command changed nothing because the input was wrong.
+    rejected: bool = False
+
+
+def default_programme(uow: UnitOfWork, settings: EngineSettings) -> Programme:
+    programme = uow.programmes.by_name(settings.programme_name)
+    if programme is None:
+        programme = uow.programmes.add(
+            Programme(name=settings.programme_name, repeat_window=settings.repeat_window)
+        )
+    return programme

@@ -1,0 +1,135 @@
+"""The delivery worker: claim due outbox messages, send each through its platform, record what happened.
+
+Claims are leases, not held locks, so a worker that dies mid-batch only delays its
+messages until the lease runs out; a message is marked sent straight after its send, so
+at most the one in flight when a worker is killed can go out twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.context import Context
+from bot.model import OutboxMessage
+from bot.ports import Notifier, PermanentFailure, RetryLater
+
+log = logging.getLogger("corridor.delivery")
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    def add(self, other: DeliveryReport) -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.failed += other.failed
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.failed
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        ctx: Context,
+        notifiers: Mapping[str, Notifier],
+        *,
+        batch: int = 50,
+        concurrency: int = 8,
+        rng: random.Random | None = None,
+    ):
+        self.ctx = ctx
+        self.notifiers = dict(notifiers)
+        self.batch = batch
+        self.concurrency = concurrency
+        self.rng = rng or random.Random()
+
+    async def deliver_due(self) -> DeliveryReport:
+        """One batch: whatever is due now, up to the batch size."""
+        messages = self._claim()
+        report = DeliveryReport()
+        if not messages:
+            return report
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(message: OutboxMessage) -> None:
+            async with gate:
+                report.add(await self._deliver(message))
+
+        await asyncio.gather(*(one(m) for m in messages))
+        return report
+
+    async def drain(self, max_batches: int = 10_000) -> DeliveryReport:
+        """Keep delivering until nothing is due (messages waiting on a retry time stay put)."""
+        total = DeliveryReport()
+        for _ in range(max_batches):
+            report = await self.deliver_due()
+            if report.handled == 0:
+                break
+            total.add(report)
+        return total
+
+    def _claim(self) -> list[OutboxMessage]:
+        now = self.ctx.clock.now()
+        lease = now + timedelta(seconds=self.ctx.settings.delivery_lease_seconds)
+        with self.ctx.uow() as uow:
+            messages = uow.outbox.claim(now, lease, self.batch)
+            uow.commit()
+        return messages
+
+    async def _deliver(self, message: OutboxMessage) -> DeliveryReport:
+        notifier = self.notifiers.get(message.platform)
+        try:
+            if notifier is None:
+                raise RetryLater(f"no {message.platform} connection is configured")
+            await notifier.send(message)
+        except RetryLater as problem:
+            return self._retry(message, problem.error, problem.retry_after)
+        except PermanentFailure as problem:
+            return self._fail(message, problem.error)
+        except Exception as problem:  # a bug or an unexpected transport error: retry, never lose
+            log.exception("sending outbox message %s failed unexpectedly", message.id)
+            return self._retry(message, type(problem).__name__, None)
+        with self.ctx.uow() as uow:
+            uow.outbox.mark_sent(message.id, self.ctx.clock.now())
+            uow.commit()
+        return DeliveryReport(sent=1)
+
+    def _retry(self, message: OutboxMessage, error: str, retry_after: float | None) -> DeliveryReport:
+        attempts = message.attempts + 1
+        if attempts >= self.ctx.settings.max_attempts:
+            return self._fail(message, f"{error} (gave up after {attempts} attempts)", attempts)
+        delay = backoff(attempts, retry_after, self.ctx.settings, self.rng)
+        with self.ctx.uow() as uow:
+            uow.outbox.mark_retry(
+                message.id, attempts, self.ctx.clock.now() + timedelta(seconds=delay), error
+            )
+            uow.commit()
+        log.info("message %s will be retried in %.1fs: %s", message.id, delay, error)
+        return DeliveryReport(retried=1)
+
+    def _fail(self, message: OutboxMessage, error: str, attempts: int | None = None) -> DeliveryReport:
+        with self.ctx.uow() as uow:
+            uow.outbox.mark_failed(message.id, attempts or message.attempts + 1, error)
+            uow.commit()
+        log.warning("message %s (%s to %s) failed: %s", message.id, message.kind, message.platform, error)
+        return DeliveryReport(failed=1)
+
+
+def backoff(attempts: int, retry_after: float | None, settings, rng: random.Random) -> float:
+    """When the platform says when to come back (Retry-After), that plus a little jitter so a
+    crowd of waiting messages doesn't return in one burst; otherwise exponential backoff
+    with jitter, capped."""
+    if retry_after is not None:
+        return retry_after * (1 + rng.uniform(0, 0.1))
+    ceiling = min(settings.retry_cap_seconds, settings.retry_base_seconds * 2 ** (attempts - 1))
+    return ceiling / 2 + rng.uniform(0, ceiling / 2)

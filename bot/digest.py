@@ -1,0 +1,206 @@
+"""The monthly participation digest for organisers: counts only, small numbers hidden.
+
+Any count under SMALL is shown as "fewer than 5" and nobody is ever named, so the
+digest can go to a board paper without identifying a ward sister who never turned up.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bot.chart import render_chart
+from bot.context import Context, default_programme
+from bot.errors import Conflict
+from bot.messages import DIGEST, DigestMessage
+from bot.model import DigestRecord, OutboxMessage, OutcomeKind, Programme, Role
+from bot.ports import UnitOfWork
+from bot.weeks import first_weekday_of, month_bounds, month_of, months_back, previous_month
+
+SMALL = 5
+CHART_MONTHS = 6
+DIGEST_CHANNEL_KEY = "digest_channel:"
+
+
+def shown(count: int) -> str:
+    return f"fewer than {SMALL}" if count < SMALL else str(count)
+
+
+@dataclass
+class MonthFigures:
+    month: str
+    clinicians: int = 0
+    managers: int = 0
+    joiners: int = 0
+    leavers: int = 0
+    rounds: int = 0
+    pairs: int = 0
+    confirmed: int = 0
+    reasons: Counter = field(default_factory=Counter)
+    sites: dict[str, list[int]] = field(default_factory=dict)  # site -> [pairs, confirmed]
+    places: Counter = field(default_factory=Counter)
+
+    def rate(self) -> str:
+        if self.pairs < SMALL or self.confirmed < SMALL:
+            return "not shown (small numbers)"
+        return f"{100 * self.confirmed / self.pairs:.0f}%"
+
+
+def month_figures(uow: UnitOfWork, programme: Programme, month: str) -> MonthFigures:
+    start, end = month_bounds(month)
+    figures = MonthFigures(month)
+    people = uow.participants.list(programme.id)
+    for person in people:
+        joined = _day(person.joined_at)
+        left = _day(person.left_at)
+        if joined is not None and joined < end and (left is None or left >= end):
+            figures.clinicians += person.role is Role.CLINICIAN
+            figures.managers += person.role is Role.MANAGER
+        figures.joiners += joined is not None and start <= joined < end
+        figures.leavers += left is not None and start <= left < end
+    rounds = uow.rounds.held_between(programme.id, start, end)
+    figures.rounds = len(rounds)
+    pairs = uow.pairs.for_rounds([r.id for r in rounds])
+    figures.pairs = len(pairs)
+    outcomes = uow.outcomes.for_pairs([p.id for p in pairs])
+    met = {o.pair_id for o in outcomes if o.kind is OutcomeKind.MET}
+    figures.confirmed = len(met)
+    figures.reasons = Counter(
+        o.reason.label for o in outcomes if o.reason is not None and o.pair_id not in met
+    )
+    sites = {s.id: s.name for s in uow.sites.list(programme.id)}
+    site_of = {p.id: p.site_id for p in people}
+    places = {p.id: p.name for p in uow.places.list(programme.id)}
+    for pair in pairs:
+        tally = figures.sites.setdefault(sites.get(site_of.get(pair.clinician_id), "?"), [0, 0])
+        tally[0] += 1
+        tally[1] += pair.id in met
+        if pair.place_id in places:
+            figures.places[places[pair.place_id]] += 1
+    return figures
+
+
+def _day(moment: datetime | None) -> date | None:
+    return moment.date() if moment is not None else None
+
+
+def digest_message(uow: UnitOfWork, programme: Programme, month: str, channel: str) -> DigestMessage:
+    now = month_figures(uow, programme, month)
+    before = month_figures(uow, programme, previous_month(month))
+    history = [month_figures(uow, programme, m) for m in months_back(month, CHART_MONTHS - 1)[:-1]]
+    series = [*history, now]
+    chart = render_chart(
+        [f.month for f in series], [f.pairs for f in series], [f.confirmed for f in series], SMALL
+    )
+    rows = [
+        ["Active clinicians", shown(now.clinicians)],
+        ["Active managers", shown(now.managers)],
+        ["Joined this month", shown(now.joiners)],
+        ["Left this month", shown(now.leavers)],
+        ["Rounds", str(now.rounds)],
+        ["Pairs made", shown(now.pairs)],
+        ["Meetings confirmed", shown(now.confirmed)],
+        ["Confirmation rate", now.rate()],
+        ["Pairs vs last month", _change(now.pairs, before.pairs)],
+        ["Meetings vs last month", _change(now.confirmed, before.confirmed)],
+    ]
+    return DigestMessage(
+        month=month,
+        title=f"Corridor digest for {_month_name(month)}",
+        rows=rows,
+        sites=[[site, shown(p), shown(c)] for site, (p, c) in sorted(now.sites.items())],
+        places=[name for name, count in now.places.most_common(3) if count >= SMALL],
+        reasons=[[reason, shown(n)] for reason, n in now.reasons.most_common()],
+        channel=channel,
+        chart_png_base64=base64.b64encode(chart).decode("ascii"),
+    )
+
+
+def _change(now: int, before: int) -> str:
+    if now < SMALL or before < SMALL:
+        return "not shown (small numbers)"
+    change = 100 * (now - before) / before
+    return f"{change:+.0f}%"
+
+
+def _month_name(month: str) -> str:
+    return month_bounds(month)[0].strftime("%B %Y")
+
+
+def digest_channels(uow: UnitOfWork, ctx: Context, programme: Programme) -> dict[str, str]:
+    channels = dict(ctx.settings.digest_channels)
+    for platform in ("slack", "teams", "console"):
+        chosen = uow.settings.get(programme.id, DIGEST_CHANNEL_KEY + platform)
+        if chosen:
+            channels[platform] = chosen
+    return channels
+
+
+@dataclass
+class DigestReport:
+    month: str
+    message: DigestMessage | None = None
+    channels: list[str] = field(default_factory=list)
+    already_sent: bool = False
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        if self.already_sent:
+            return f"The digest for {self.month} was already sent; nothing new to do."
+        verb = "would go" if self.dry_run else "queued"
+        where = ", ".join(self.channels) if self.channels else "nowhere: no digest channel is set"
+        return f"Digest for {self.month} {verb} to {where}."
+
+
+def send_digest(
+    ctx: Context,
+    month: str | None = None,
+    *,
+    dry_run: bool = False,
+    scheduled: bool = False,
+    adhoc: bool = False,
+) -> DigestReport:
+    """The monthly digest (default: last month), or with adhoc=True this month so far, on demand."""
+    now = ctx.clock.now()
+    month = month or (month_of(ctx.today()) if adhoc else previous_month(month_of(ctx.today())))
+    report = DigestReport(month=month, dry_run=dry_run)
+    with ctx.uow() as uow:
+        programme = default_programme(uow, ctx.settings)
+        if not adhoc and uow.digests.get(programme.id, month) is not None:
+            report.already_sent = True
+            return report
+        channels = digest_channels(uow, ctx, programme)
+        report.message = digest_message(uow, programme, month, "")
+        report.channels = [f"{platform} {channel}" for platform, channel in sorted(channels.items())]
+        if dry_run:
+            return report
+        tag = f"adhoc-{now:%Y%m%dT%H%M%S}" if adhoc else "monthly"
+        for platform, channel in sorted(channels.items()):
+            uow.outbox.add_if_absent(_digest_outbox(programme, month, platform, channel, tag, report, now))
+        if not adhoc:
+            uow.digests.add(DigestRecord(programme.id, month, now))
+        try:
+            uow.commit()
+        except Conflict:
+            report.already_sent = True
+    return report
+
+
+def _digest_outbox(programme, month, platform, channel, tag, report, now) -> OutboxMessage:
+    message = DigestMessage(**{**report.message.to_payload(), "channel": channel})
+    return OutboxMessage(
+        programme_id=programme.id,
+        key=f"{programme.id}:{month}:{DIGEST}:{tag}:{platform}:{channel}",
+        kind=DIGEST,
+        platform=platform,
+        payload=message.to_payload(),
+        created_at=now,
+        next_attempt_at=now,
+    )
+
+
+def digest_due_at(month: str, ctx: Context) -> datetime:
+    """When the digest for the month before `month` is due: its first weekday, local time."""
+    return datetime.combine(first_weekday_of(month), ctx.settings.digest_time, ctx.settings.timezone)

@@ -1,0 +1,59 @@
+"""The follow-up sweep: ask pairs who haven't answered whether they met, once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.context import Context, default_programme
+from bot.meetups import Meetup
+from bot.messages import FOLLOWUP, PersonCard
+from bot.outbox import pair_messages
+
+# Follow-ups only chase recent rounds; a pair from two months ago is history, not news.
+ROUNDS_TO_CHASE = 2
+
+
+def send_followups(ctx: Context) -> int:
+    """Returns how many pairs were asked."""
+    now = ctx.clock.now()
+    cutoff = now - timedelta(days=ctx.settings.followup_after_days)
+    with ctx.uow() as uow:
+        programme = default_programme(uow, ctx.settings)
+        rounds = {r.id: r for r in uow.rounds.recent(programme.id, ROUNDS_TO_CHASE)}
+        pairs = uow.pairs.awaiting_followup(list(rounds), cutoff)
+        if not pairs:
+            return 0
+        people = uow.participants.get_many({pid for p in pairs for pid in p.member_ids()})
+        sites = {s.id: s for s in uow.sites.list(programme.id)}
+        places = {p.id: p for p in uow.places.list(programme.id)}
+        asked = 0
+        for pair in pairs:
+            clinician, manager = people[pair.clinician_id], people[pair.manager_id]
+            if clinician.erased or manager.erased:
+                continue
+            place = places.get(pair.place_id)
+            meetup = Meetup(
+                place_id=pair.place_id,
+                place_name=place.name if place else pair.place_text,
+                kind=place.kind.value if place else "other",
+                directions=place.directions if place else "",
+                site_name=sites[clinician.site_id].name,
+            )
+            uow.outbox.add_many_if_absent(
+                pair_messages(
+                    programme_id=programme.id,
+                    week=rounds[pair.round_id].week,
+                    kind=FOLLOWUP,
+                    pair=pair,
+                    clinician=PersonCard.of(clinician, sites),
+                    manager=PersonCard.of(manager, sites),
+                    meetup=meetup,
+                    settings=ctx.settings,
+                    now=now,
+                )
+            )
+            pair.followup_sent_at = now
+            uow.pairs.save(pair)
+            asked += 1
+        uow.commit()
+    return asked

@@ -1,0 +1,222 @@
+"""Platform-neutral messages: what an intro, follow-up, sit-out notice or digest says.
+
+Each is stored in the outbox as a JSON payload; every adapter has one renderer that turns
+a payload into Block Kit, an Adaptive Card or console text. A change to what an intro
+says is made here once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from bot.model import OutcomeKind, Participant, Reason, Role, Site
+
+INTRO = "intro"
+FOLLOWUP = "followup"
+SIT_OUT = "sit_out"
+DIGEST = "digest"
+
+
+@dataclass(frozen=True)
+class PersonCard:
+    participant_id: int
+    name: str
+    role: str
+    site: str
+    platform: str
+    user_id: str
+    workspace_id: str = ""
+    department: str | None = None
+    email: str | None = None
+
+    @classmethod
+    def of(cls, person: Participant, sites: dict[int, Site]) -> PersonCard:
+        return cls(
+            participant_id=person.id,
+            name=person.display_name,
+            role=person.role.value,
+            site=sites[person.site_id].name if person.site_id in sites else "",
+            platform=person.platform,
+            user_id=person.user_id,
+            workspace_id=person.workspace_id,
+            department=person.department,
+            email=person.email,
+        )
+
+    def describe(self) -> str:
+        """ "Dr Amara Okafor, clinician, Cardiology, St Mary's"."""
+        parts = [self.name, self.role]
+        if self.department:
+            parts.append(self.department)
+        if self.site:
+            parts.append(self.site)
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    command: str  # fed back through the same grammar when clicked
+
+
+def outcome_buttons(pair_id: int) -> list[Button]:
+    return [Button(kind.label, f"outcome {pair_id} {kind.value}") for kind in OutcomeKind]
+
+
+def reason_buttons(pair_id: int) -> list[Button]:
+    return [
+        Button(
+            reason.label.capitalize(), f"outcome {pair_id} {OutcomeKind.COULD_NOT_MEET.value} {reason.value}"
+        )
+        for reason in Reason
+    ]
+
+
+@dataclass(frozen=True)
+class Intro:
+    """Sent once per pair when both share a group-capable platform, otherwise once per person."""
+
+    pair_id: int
+    week: str
+    clinician: PersonCard
+    manager: PersonCard
+    recipients: list[PersonCard]
+    place_name: str
+    place_kind: str
+    directions: str
+    place_site: str
+    other_site: str | None
+    starter: str
+    kind: str = INTRO
+    buttons: list[Button] = field(default_factory=list)
+
+    def people(self) -> list[PersonCard]:
+        return [self.clinician, self.manager]
+
+    def partner_for(self, recipient: PersonCard) -> PersonCard:
+        if recipient.participant_id == self.clinician.participant_id:
+            return self.manager
+        return self.clinician
+
+    def headline(self) -> str:
+        if self.kind == FOLLOWUP:
+            return "Did you manage to meet?"
+        return f"Coffee this week: {self.clinician.name} and {self.manager.name}"
+
+    def lines(self, recipient: PersonCard | None = None) -> list[str]:
+        """The words of the message; `recipient` set means a one-to-one conversation."""
+        if self.kind == FOLLOWUP:
+            return self._followup_lines(recipient)
+        if recipient is None:
+            who = [
+                f"Meet {self.clinician.describe()}.",
+                f"Meet {self.manager.describe()}.",
+            ]
+        else:
+            partner = self.partner_for(recipient)
+            who = [f"This week you're paired with {partner.describe()}."]
+            if partner.platform != recipient.platform:
+                contact = f" by email at {partner.email}" if partner.email else ""
+                who.append(f"{partner.name} uses {partner.platform.capitalize()}; reach them{contact}.")
+        place = f"Suggested spot: {self.place_name}, {self.place_site}."
+        if self.other_site:
+            place += f" One of you is based at {self.other_site}, so agree a time that suits the walk."
+        lines = [*who, place]
+        if self.directions:
+            lines.append(f"How to find it: {self.directions}")
+        lines.append(f"Something to talk about: {self.starter}")
+        lines.append("Ten minutes is plenty. Tap a button below to tell us how it went.")
+        return lines
+
+    def _followup_lines(self, recipient: PersonCard | None) -> list[str]:
+        if recipient is None:
+            names = f"{self.clinician.name} and {self.manager.name}"
+        else:
+            names = f"you and {self.partner_for(recipient).name}"
+        return [
+            f"Checking in: did {names} manage a coffee at {self.place_name}?",
+            "One tap is enough; each of you can answer for yourself.",
+        ]
+
+    def to_payload(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> Intro:
+        data = dict(payload)
+        data["clinician"] = PersonCard(**data["clinician"])
+        data["manager"] = PersonCard(**data["manager"])
+        data["recipients"] = [PersonCard(**r) for r in data["recipients"]]
+        data["buttons"] = [Button(**b) for b in data.get("buttons", [])]
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class SitOutNotice:
+    week: str
+    recipient: PersonCard
+    kind: str = SIT_OUT
+
+    def headline(self) -> str:
+        return "No partner for you this week"
+
+    def lines(self) -> list[str]:
+        other = Role.MANAGER if self.recipient.role == Role.CLINICIAN.value else Role.CLINICIAN
+        return [
+            f"There weren't enough {other.value}s free to pair everyone this week.",
+            "You're first in line next week, so nothing for you to do.",
+        ]
+
+    def to_payload(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> SitOutNotice:
+        data = dict(payload)
+        data["recipient"] = PersonCard(**data["recipient"])
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class DigestMessage:
+    """The monthly participation digest: counts only, small numbers suppressed, nobody named."""
+
+    month: str
+    title: str
+    rows: list[list[str]]  # [label, value]
+    sites: list[list[str]]  # [site, pairs, confirmed]
+    places: list[str]
+    reasons: list[list[str]]
+    channel: str
+    chart_png_base64: str | None = None
+    kind: str = DIGEST
+
+    def lines(self) -> list[str]:
+        lines = [self.title, ""]
+        lines += [f"{label}: {value}" for label, value in self.rows]
+        if self.reasons:
+            lines.append("Why meetings didn't happen: " + "; ".join(f"{r} {n}" for r, n in self.reasons))
+        if self.sites:
+            lines.append("By site (pairs / confirmed):")
+            lines += [f"  {site}: {pairs} / {confirmed}" for site, pairs, confirmed in self.sites]
+        if self.places:
+            lines.append("Most used places: " + ", ".join(self.places))
+        return lines
+
+    def to_payload(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> DigestMessage:
+        return cls(**payload)
+
+
+def message_from_payload(payload: dict) -> Intro | SitOutNotice | DigestMessage:
+    kind = payload.get("kind")
+    if kind in (INTRO, FOLLOWUP):
+        return Intro.from_payload(payload)
+    if kind == SIT_OUT:
+        return SitOutNotice.from_payload(payload)
+    if kind == DIGEST:
+        return DigestMessage.from_payload(payload)
+    raise ValueError(f"unknown message kind {kind!r}")

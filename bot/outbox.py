@@ -1,0 +1,87 @@
+"""Turning pairs and notices into outbox rows, each keyed so it can only be queued once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.config import EngineSettings
+from bot.messages import FOLLOWUP, INTRO, Intro, PersonCard, SitOutNotice, outcome_buttons
+from bot.meetups import Meetup
+from bot.model import OutboxMessage, Pair
+
+
+def conversations_for(
+    clinician: PersonCard, manager: PersonCard, settings: EngineSettings
+) -> list[list[PersonCard]]:
+    """One shared conversation where the platform allows it, otherwise one each."""
+    shared = (
+        clinician.platform == manager.platform
+        and clinician.workspace_id == manager.workspace_id
+        and clinician.platform in settings.group_intro_platforms
+    )
+    return [[clinician, manager]] if shared else [[clinician], [manager]]
+
+
+def recipient_key(recipients: list[PersonCard], pair_id: int) -> str:
+    if len(recipients) > 1:
+        return f"pair:{pair_id}"
+    return f"person:{recipients[0].participant_id}"
+
+
+def pair_messages(
+    *,
+    programme_id: int,
+    week: str,
+    kind: str,
+    pair: Pair,
+    clinician: PersonCard,
+    manager: PersonCard,
+    meetup: Meetup,
+    settings: EngineSettings,
+    now: datetime,
+) -> list[OutboxMessage]:
+    assert kind in (INTRO, FOLLOWUP)
+    messages = []
+    for recipients in conversations_for(clinician, manager, settings):
+        intro = Intro(
+            pair_id=pair.id,
+            week=week,
+            clinician=clinician,
+            manager=manager,
+            recipients=recipients,
+            place_name=meetup.place_name,
+            place_kind=meetup.kind,
+            directions=meetup.directions,
+            place_site=meetup.site_name,
+            other_site=meetup.other_site,
+            starter=pair.starter,
+            kind=kind,
+            buttons=outcome_buttons(pair.id),
+        )
+        messages.append(
+            OutboxMessage(
+                programme_id=programme_id,
+                key=f"{programme_id}:{week}:{kind}:{recipient_key(recipients, pair.id)}",
+                kind=kind,
+                platform=recipients[0].platform,
+                payload=intro.to_payload(),
+                created_at=now,
+                next_attempt_at=now,
+                mentions=[clinician.participant_id, manager.participant_id],
+            )
+        )
+    return messages
+
+
+def sit_out_message(programme_id: int, week: str, person: PersonCard, now: datetime) -> OutboxMessage:
+    notice = SitOutNotice(week=week, recipient=person)
+    return OutboxMessage(
+        programme_id=programme_id,
+        key=f"{programme_id}:{week}:sit_out:person:{person.participant_id}",
+        kind=notice.kind,
+        platform=person.platform,
+        payload=notice.to_payload(),
+        created_at=now,
+        next_attempt_at=now,
+        mentions=[person.participant_id],
+    )

@@ -1,0 +1,33 @@
+"""Recording whether a pair met: one answer per person, the latest click wins."""
+
+from __future__ import annotations
+
+from bot import commands as c
+from bot.context import Context, Reply, Sender
+from bot.messages import reason_buttons
+from bot.model import OutcomeKind, Outcome
+from bot.people import find_sender
+
+THANKS = {
+    OutcomeKind.MET: "Recorded: you met. Thank you, that's what it's all about.",
+    OutcomeKind.NOT_YET: "Recorded: not yet. There's still time this week.",
+    OutcomeKind.COULD_NOT_MEET: "Recorded: you couldn't make it this week. No harm done.",
+}
+
+
+def record_outcome(ctx: Context, sender: Sender, command: c.RecordOutcome) -> Reply:
+    with ctx.uow() as uow:
+        person = find_sender(uow, ctx, sender)
+        pair = uow.pairs.get(command.pair_id)
+        if person is None or pair is None or person.id not in pair.member_ids():
+            return Reply("That pairing isn't yours, so nothing was recorded.", rejected=True)
+        previous = uow.outcomes.get(pair.id, person.id)
+        reason = command.reason or (previous.reason if previous and previous.kind == command.kind else None)
+        uow.outcomes.save(Outcome(pair.id, person.id, command.kind, ctx.clock.now(), reason))
+        uow.commit()
+    text = THANKS[command.kind]
+    if command.kind is OutcomeKind.COULD_NOT_MEET and command.reason is None:
+        return Reply(text + " If you'd like to say why, pick one:", reason_buttons(pair.id))
+    if command.reason is not None:
+        text += f" Reason noted: {command.reason.label}."
+    return Reply(text)

@@ -1,0 +1,226 @@
+"""The weekly round: pair everyone available, suggest places, queue the intros, all at once.
+
+One transaction writes the round, its pairs, its sit-outs and every message to send, so a
+crash leaves either a whole round or none. A second run in the same week is a top-up: it
+pairs only active people not yet paired that week (someone who joined on Tuesday).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.context import Context, default_programme
+from bot.errors import Conflict
+from bot.meetups import Meetup, MeetupPlanner
+from bot.messages import INTRO, PersonCard
+from bot.model import Pair, Participant, Programme, Role, Round, SitOut
+from bot.outbox import pair_messages, sit_out_message
+from bot.pairing import Candidate, PairingInput, meeting_key, pair_round
+from bot.ports import UnitOfWork
+from bot.starters import choose_starter
+from bot.weeks import monday_of, week_of
+
+# Older meetings still guide which repeat to choose once the window is exhausted.
+HISTORY_ROUNDS_BEYOND_WINDOW = 12
+
+
+@dataclass
+class PlannedPair:
+    clinician: PersonCard
+    manager: PersonCard
+    meetup: Meetup
+    starter: str
+
+
+@dataclass
+class RoundReport:
+    week: str
+    pairs: list[PlannedPair] = field(default_factory=list)
+    sat_out: list[PersonCard] = field(default_factory=list)
+    top_up: bool = False
+    already_done: bool = False
+    recorded: bool = False
+    dry_run: bool = False
+    repeats: int = 0
+    same_site: int = 0
+    messages_queued: int = 0
+    available: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        if self.already_done:
+            return f"The round for {self.week} has already run; nothing new to do."
+        if not self.pairs:
+            return (
+                f"Nobody could be paired for {self.week}: {self.available.get('clinician', 0)} "
+                f"clinician(s) and {self.available.get('manager', 0)} manager(s) available"
+                f"{' and not yet paired' if self.top_up else ''}. Nothing was recorded."
+            )
+        kind = "Top-up for" if self.top_up else "Round"
+        verb = "would pair" if self.dry_run else "paired"
+        text = (
+            f"{kind} {self.week}: {verb} {len(self.pairs)} clinician-manager pair(s), "
+            f"{self.same_site} on the same site; {len(self.sat_out)} without a partner this time."
+        )
+        if self.top_up:
+            text += " (This week already had a round, so only people not yet paired were included.)"
+        if self.repeats:
+            text += f" {self.repeats} pair(s) had met recently; there was no other way to pair them."
+        return text
+
+
+def run_round(
+    ctx: Context, week: str | None = None, *, dry_run: bool = False, scheduled: bool = False
+) -> RoundReport:
+    today = ctx.today()
+    week = week or week_of(today)
+    held_on = today if week_of(today) == week else monday_of(week)
+    with ctx.uow() as uow:
+        programme = default_programme(uow, ctx.settings)
+        existing = uow.rounds.get(programme.id, week)
+        if existing is not None and scheduled:
+            return RoundReport(week=week, already_done=True)
+        plan = _plan(uow, ctx, programme, week, held_on, existing)
+        if dry_run or not plan.report.pairs:
+            plan.report.dry_run = dry_run
+            return plan.report
+        try:
+            _record(uow, ctx, programme, plan, existing)
+            uow.commit()
+        except Conflict:
+            # Another process recorded this week's round first; theirs stands.
+            return RoundReport(week=week, already_done=True)
+    plan.report.recorded = True
+    return plan.report
+
+
+@dataclass
+class _Plan:
+    report: RoundReport
+    round_: Round
+    people: dict[int, Participant]
+    cards: dict[int, PersonCard]
+    pairs: list[tuple[int, int]]
+    sat_out: list[int]
+
+
+def _plan(uow: UnitOfWork, ctx: Context, programme: Programme, week: str, held_on: date, existing) -> _Plan:
+    people = {p.id: p for p in uow.participants.list(programme.id) if p.is_available_on(held_on)}
+    already_paired, load = _this_week(uow, existing)
+    clinicians = [
+        Candidate(p.id, p.site_id)
+        for p in people.values()
+        if p.role is Role.CLINICIAN and p.id not in already_paired
+    ]
+    managers = [
+        Candidate(p.id, p.site_id, p.capacity - load.get(p.id, 0))
+        for p in people.values()
+        if p.role is Role.MANAGER and p.capacity - load.get(p.id, 0) > 0
+    ]
+    previous = uow.rounds.recent(programme.id, programme.repeat_window + HISTORY_ROUNDS_BEYOND_WINDOW, week)
+    seed = existing.seed ^ len(already_paired) if existing else ctx.seeds.new_seed()
+    job = PairingInput(
+        clinicians=clinicians,
+        managers=managers,
+        seed=seed,
+        rounds_since_met=_rounds_since_met(uow, previous),
+        repeat_window=programme.repeat_window,
+        exclusions=frozenset(
+            meeting_key(e.clinician_id, e.manager_id) for e in uow.exclusions.list(programme.id)
+        ),
+        sat_out_last=frozenset(s.participant_id for s in uow.sit_outs.for_rounds([previous[0].id]))
+        if previous
+        else frozenset(),
+    )
+    result = pair_round(job)
+    sites = {s.id: s for s in uow.sites.list(programme.id)}
+    cards = {pid: PersonCard.of(p, sites) for pid, p in people.items()}
+    planner = MeetupPlanner(list(sites.values()), uow.places.list(programme.id), int(week[-2:]))
+    last_starters = _last_starters(uow, previous[:1])
+    report = RoundReport(
+        week=week,
+        top_up=existing is not None,
+        repeats=result.repeats,
+        same_site=result.same_site,
+        available={"clinician": len(clinicians), "manager": len(managers)},
+    )
+    for index, (clinician, manager) in enumerate(result.pairs):
+        avoid = {last_starters.get(clinician), last_starters.get(manager)}
+        report.pairs.append(
+            PlannedPair(
+                clinician=cards[clinician],
+                manager=cards[manager],
+                meetup=planner.suggest(people[clinician].site_id, people[manager].site_id),
+                starter=choose_starter(seed % 1000 + index, avoid),
+            )
+        )
+    report.sat_out = [cards[p] for p in result.sat_out]
+    round_ = existing or Round(programme.id, week, seed, held_on, ctx.clock.now())
+    return _Plan(report, round_, people, cards, result.pairs, result.sat_out)
+
+
+def _this_week(uow: UnitOfWork, existing: Round | None) -> tuple[set[int], dict[int, int]]:
+    if existing is None:
+        return set(), {}
+    paired: set[int] = set()
+    load: dict[int, int] = {}
+    for pair in uow.pairs.for_rounds([existing.id]):
+        paired.add(pair.clinician_id)
+        load[pair.manager_id] = load.get(pair.manager_id, 0) + 1
+    return paired, load
+
+
+def _rounds_since_met(uow: UnitOfWork, previous: list[Round]) -> dict[int, int]:
+    age_of_round = {r.id: age for age, r in enumerate(previous, start=1)}
+    since: dict[int, int] = {}
+    for pair in uow.pairs.for_rounds(list(age_of_round)):
+        key = meeting_key(pair.clinician_id, pair.manager_id)
+        age = age_of_round[pair.round_id]
+        if age < since.get(key, age + 1):
+            since[key] = age
+    return since
+
+
+def _last_starters(uow: UnitOfWork, rounds: list[Round]) -> dict[int, str]:
+    starters: dict[int, str] = {}
+    for pair in uow.pairs.for_rounds([r.id for r in rounds]):
+        starters[pair.clinician_id] = pair.starter
+        starters[pair.manager_id] = pair.starter
+    return starters
+
+
+def _record(uow: UnitOfWork, ctx: Context, programme: Programme, plan: _Plan, existing) -> None:
+    now = ctx.clock.now()
+    round_ = existing or uow.rounds.add(plan.round_)
+    planned = plan.report.pairs
+    pairs = uow.pairs.add_many(
+        [
+            Pair(
+                round_id=round_.id,
+                clinician_id=p.clinician.participant_id,
+                manager_id=p.manager.participant_id,
+                place_id=p.meetup.place_id,
+                place_text=p.meetup.summary(),
+                starter=p.starter,
+                created_at=now,
+            )
+            for p in planned
+        ]
+    )
+    recorded = {s.participant_id for s in uow.sit_outs.for_rounds([round_.id])} if existing else set()
+    uow.sit_outs.add_many([SitOut(round_.id, pid) for pid in plan.sat_out if pid not in recorded])
+    messages = []
+    for pair, plan_pair in zip(pairs, planned, strict=True):
+        messages += pair_messages(
+            programme_id=programme.id,
+            week=round_.week,
+            kind=INTRO,
+            pair=pair,
+            clinician=plan_pair.clinician,
+            manager=plan_pair.manager,
+            meetup=plan_pair.meetup,
+            settings=ctx.settings,
+            now=now,
+        )
+    messages += [sit_out_message(programme.id, round_.week, plan.cards[pid], now) for pid in plan.sat_out]
+    plan.report.messages_queued = uow.outbox.add_many_if_absent(messages)

@@ -1,0 +1,84 @@
+"""The organisers' view: who is taking part, how rounds are going, what failed to send."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.context import Context, default_programme
+from bot.digest import shown
+from bot.model import Role, Status
+from bot.weeks import week_of
+
+
+@dataclass
+class ProgrammeStats:
+    programme: str
+    sites: int
+    places: int
+    people: dict[str, int]
+    last_round: str | None
+    last_round_pairs: int
+    outbox: dict[str, int]
+    failures: list[str] = field(default_factory=list)
+    this_week_has_round: bool = False
+
+    def lines(self) -> list[str]:
+        people = self.people
+        lines = [
+            f"Programme: {self.programme} ({self.sites} site(s), {self.places} meeting place(s))",
+            f"Active: {people['clinician']} clinician(s), {people['manager']} manager(s); "
+            f"paused: {people['paused']}; left: {people['left']}",
+        ]
+        if self.last_round:
+            lines.append(f"Last round: {self.last_round}, {self.last_round_pairs} pair(s)")
+        else:
+            lines.append("No rounds yet.")
+        out = self.outbox
+        lines.append(
+            f"Messages: {out.get('sent', 0)} sent, {out.get('pending', 0)} waiting, {out.get('failed', 0)} failed"
+        )
+        lines += [f"  failed: {failure}" for failure in self.failures]
+        return lines
+
+
+def programme_stats(ctx: Context) -> ProgrammeStats:
+    today = ctx.today()
+    with ctx.uow() as uow:
+        programme = default_programme(uow, ctx.settings)
+        people = {"clinician": 0, "manager": 0, "paused": 0, "left": 0}
+        for person in uow.participants.list(programme.id):
+            state = person.status_on(today)
+            if state is Status.ACTIVE:
+                people[person.role.value] += 1
+            else:
+                people[state.value] += 1
+        recent = uow.rounds.recent(programme.id, 1)
+        pairs = uow.pairs.for_rounds([recent[0].id]) if recent else []
+        failures = [
+            f"{m.kind} on {m.platform} (key {m.key}): {m.last_error}" for m in uow.outbox.failed(programme.id)
+        ]
+        return ProgrammeStats(
+            programme=programme.name,
+            sites=len(uow.sites.list(programme.id)),
+            places=len(uow.places.list(programme.id)),
+            people=people,
+            last_round=recent[0].week if recent else None,
+            last_round_pairs=len(pairs),
+            outbox=uow.outbox.counts(programme.id),
+            failures=failures,
+            this_week_has_round=bool(recent) and recent[0].week == week_of(today),
+        )
+
+
+def organiser_summary(ctx: Context) -> str:
+    """For `admin stats` in a chat: participation counts, small numbers suppressed."""
+    stats = programme_stats(ctx)
+    people = stats.people
+    lines = [
+        f"{stats.programme}: {shown(people[Role.CLINICIAN.value])} active clinicians, "
+        f"{shown(people[Role.MANAGER.value])} active managers, {shown(people['paused'])} paused.",
+        f"Last round: {stats.last_round or 'none yet'} with {stats.last_round_pairs} pair(s).",
+        f"Messages: {stats.outbox.get('pending', 0)} waiting, {stats.outbox.get('failed', 0)} failed "
+        "(details: `corridor status`).",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,98 @@
+"""What Corridor knows about one person: shown by `status` and on Slack's App Home."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.context import Context, Reply, Sender
+from bot.model import Status
+from bot.people import NOT_JOINED, find_sender
+
+RECENT = 3
+
+
+@dataclass(frozen=True)
+class PastPairing:
+    week: str
+    partner: str
+    place: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class PersonalStatus:
+    joined: bool
+    role: str = ""
+    site: str = ""
+    department: str | None = None
+    capacity: int = 1
+    status: str = ""
+    paused_until: date | None = None
+    recent: list[PastPairing] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        if not self.joined:
+            return [NOT_JOINED]
+        if self.status == Status.PAUSED.value:
+            state = f"paused until {self.paused_until:%d %B %Y}"
+        elif self.status == Status.LEFT.value:
+            state = "left: type `join` to come back"
+        else:
+            state = "active: you're in the next round"
+        about = f"You take part as a {self.role} at {self.site}"
+        if self.department:
+            about += f" ({self.department})"
+        lines = [about + ".", f"Status: {state}."]
+        if self.role == "manager":
+            lines.append(f"You meet up to {self.capacity} clinician(s) a week.")
+        if self.recent:
+            lines.append("Recent pairings:")
+            lines += [f"  {p.week}: {p.partner} at {p.place} ({p.outcome})" for p in self.recent]
+        else:
+            lines.append("No pairings yet.")
+        return lines
+
+
+def personal_status(ctx: Context, sender: Sender) -> PersonalStatus:
+    with ctx.uow() as uow:
+        person = find_sender(uow, ctx, sender)
+        if person is None:
+            return PersonalStatus(joined=False)
+        sites = {s.id: s for s in uow.sites.list(person.programme_id)}
+        pairs = uow.pairs.for_participant(person.id, RECENT)
+        partners = uow.participants.get_many([p.partner_of(person.id) for p in pairs])
+        outcomes = {(o.pair_id, o.participant_id): o for o in uow.outcomes.for_pairs([p.id for p in pairs])}
+        weeks = _weeks_of(uow, person.programme_id, pairs)
+        recent = []
+        for pair in pairs:
+            outcome = outcomes.get((pair.id, person.id))
+            recent.append(
+                PastPairing(
+                    week=weeks.get(pair.round_id, ""),
+                    partner=partners[pair.partner_of(person.id)].display_name,
+                    place=pair.place_text,
+                    outcome=outcome.kind.label if outcome else "no answer yet",
+                )
+            )
+        return PersonalStatus(
+            joined=True,
+            role=person.role.value,
+            site=sites[person.site_id].name,
+            department=person.department,
+            capacity=person.capacity,
+            status=person.status_on(ctx.today()).value,
+            paused_until=person.paused_until,
+            recent=recent,
+        )
+
+
+def _weeks_of(uow, programme_id: int, pairs) -> dict[int, str]:
+    wanted = {p.round_id for p in pairs}
+    if not wanted:
+        return {}
+    return {r.id: r.week for r in uow.rounds.by_ids(wanted)}
+
+
+def status_reply(ctx: Context, sender: Sender) -> Reply:
+    return Reply("\n".join(personal_status(ctx, sender).lines()))

@@ -1,0 +1,60 @@
+"""Building the SQLAlchemy engine; only the composition root calls this, never an import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+
+_SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+)
+
+
+def database_url(url: str | URL) -> URL:
+    """The URL with its driver made explicit: plain postgresql:// means psycopg 3."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def make_engine(url: str | URL, **options: Any) -> Engine:
+    parsed = database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, **options)
+    options.setdefault("pool_pre_ping", True)
+    return create_engine(parsed, **options)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def _sqlite_engine(url: URL, **options: Any) -> Engine:
+    engine = create_engine(url, **options)
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take BEGIN away from the sqlite3 module: left to itself it starts transactions only
+    # before writes, which breaks SAVEPOINT and lets reads in a unit of work drift.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in _SQLITE_PRAGMAS:
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def _on_sqlite_begin(connection: Any) -> None:
+    # IMMEDIATE takes the write lock up front. A deferred transaction that reads and then
+    # writes fails at once with "database is locked" when another writer committed in
+    # between, and busy_timeout cannot save it; waiting for the lock at BEGIN can.
+    # The price is that units of work take turns on SQLite; PostgreSQL is the choice
+    # when that matters.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,34 @@
+"""One repository class per port in bot.ports, each mapping rows to bot.model dataclasses."""
+
+from storage.repositories.outbox import SqlOutboxRepository
+from storage.repositories.people import (
+    SqlExclusionRepository,
+    SqlParticipantRepository,
+    SqlPlaceRepository,
+    SqlProgrammeRepository,
+    SqlSiteRepository,
+)
+from storage.repositories.rounds import (
+    SqlDigestRepository,
+    SqlOutcomeRepository,
+    SqlPairRepository,
+    SqlRoundRepository,
+    SqlSitOutRepository,
+)
+from storage.repositories.settings import SqlPlatformStateRepository, SqlSettingRepository
+
+__all__ = [
+    "SqlDigestRepository",
+    "SqlExclusionRepository",
+    "SqlOutboxRepository",
+    "SqlOutcomeRepository",
+    "SqlPairRepository",
+    "SqlParticipantRepository",
+    "SqlPlaceRepository",
+    "SqlPlatformStateRepository",
+    "SqlProgrammeRepository",
+    "SqlRoundRepository",
+    "SqlSettingRepository",
+    "SqlSitOutRepository",
+    "SqlSiteRepository",
+]

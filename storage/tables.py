@@ -1,0 +1,223 @@
+"""The database tables, as SQLAlchemy Core. Repositories map rows to bot.model dataclasses.
+
+Migrations (storage/migrations) create these; tests check the two stay identical.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
+
+from bot.model import OutboxStatus, OutcomeKind, PlaceKind, Reason, Role
+from storage.column_types import JsonDocument, UtcDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+NAME = 200
+IDENTIFIER = 255
+
+
+def one_of(column: str, values: type[StrEnum]) -> CheckConstraint:
+    """Enums are stored as their string values; the database still refuses strangers."""
+    listed = ", ".join(f"'{member.value}'" for member in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=column)
+
+
+def _id() -> Column:
+    return Column("id", Integer, primary_key=True)
+
+
+def _programme_id() -> Column:
+    return Column("programme_id", ForeignKey("programmes.id", ondelete="CASCADE"), nullable=False)
+
+
+def _participant_id(name: str, *, nullable: bool = False) -> Column:
+    return Column(name, ForeignKey("participants.id", ondelete="CASCADE"), nullable=nullable)
+
+
+programmes = Table(
+    "programmes",
+    metadata,
+    _id(),
+    Column("name", String(NAME), nullable=False, unique=True),
+    Column("repeat_window", Integer, nullable=False),
+)
+
+sites = Table(
+    "sites",
+    metadata,
+    _id(),
+    _programme_id(),
+    Column("name", String(NAME), nullable=False),
+)
+# Case-insensitive uniqueness, so "North Wing" and "north wing" cannot both exist.
+Index("uq_sites_programme_id_lower_name", sites.c.programme_id, func.lower(sites.c.name), unique=True)
+
+places = Table(
+    "places",
+    metadata,
+    _id(),
+    Column("site_id", ForeignKey("sites.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(NAME), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("directions", Text, nullable=False),
+    one_of("kind", PlaceKind),
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    _id(),
+    _programme_id(),
+    Column("platform", String(20), nullable=False),
+    Column("user_id", String(IDENTIFIER), nullable=False),
+    Column("workspace_id", String(IDENTIFIER), nullable=False),
+    Column("display_name", String(NAME), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("site_id", ForeignKey("sites.id"), nullable=False, index=True),
+    Column("email", String(IDENTIFIER)),
+    Column("department", String(NAME)),
+    Column("capacity", Integer, nullable=False),
+    Column("paused_until", Date),
+    Column("joined_at", UtcDateTime),
+    Column("left_at", UtcDateTime),
+    Column("erased", Boolean, nullable=False),
+    UniqueConstraint("programme_id", "platform", "user_id"),
+    one_of("role", Role),
+)
+
+exclusions = Table(
+    "exclusions",
+    metadata,
+    _id(),
+    _programme_id(),
+    _participant_id("clinician_id"),
+    _participant_id("manager_id"),
+    UniqueConstraint("programme_id", "clinician_id", "manager_id"),
+)
+
+rounds = Table(
+    "rounds",
+    metadata,
+    _id(),
+    _programme_id(),
+    Column("week", String(8), nullable=False),
+    Column("seed", BigInteger, nullable=False),
+    Column("held_on", Date, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("programme_id", "week"),
+)
+
+pairs = Table(
+    "pairs",
+    metadata,
+    _id(),
+    Column("round_id", ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False, index=True),
+    _participant_id("clinician_id"),
+    _participant_id("manager_id"),
+    Column("place_id", ForeignKey("places.id", ondelete="SET NULL")),
+    Column("place_text", Text, nullable=False),
+    Column("starter", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("followup_sent_at", UtcDateTime),
+)
+Index("ix_pairs_clinician_id", pairs.c.clinician_id)
+Index("ix_pairs_manager_id", pairs.c.manager_id)
+
+sit_outs = Table(
+    "sit_outs",
+    metadata,
+    Column("round_id", ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    _participant_id("participant_id"),
+    PrimaryKeyConstraint("round_id", "participant_id"),
+)
+
+outcomes = Table(
+    "outcomes",
+    metadata,
+    Column("pair_id", ForeignKey("pairs.id", ondelete="CASCADE"), nullable=False),
+    _participant_id("participant_id"),
+    Column("kind", String(20), nullable=False),
+    Column("reason", String(30)),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("pair_id", "participant_id"),
+    one_of("kind", OutcomeKind),
+    one_of("reason", Reason),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    _id(),
+    _programme_id(),
+    Column("key", String(IDENTIFIER), nullable=False, unique=True),
+    Column("kind", String(40), nullable=False),
+    Column("platform", String(20), nullable=False),
+    Column("payload", JsonDocument, nullable=False),
+    Column("mentions", JsonDocument, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("claimed_until", UtcDateTime),
+    Column("sent_at", UtcDateTime),
+    one_of("status", OutboxStatus),
+)
+# The delivery worker's question ("what is due?") and the organiser's ("how many failed?").
+Index("ix_outbox_status_next_attempt_at", outbox.c.status, outbox.c.next_attempt_at)
+Index("ix_outbox_programme_id_status", outbox.c.programme_id, outbox.c.status)
+
+digests = Table(
+    "digests",
+    metadata,
+    _programme_id(),
+    Column("month", String(7), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("programme_id", "month"),
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    _programme_id(),
+    Column("key", String(100), nullable=False),
+    Column("value", Text, nullable=False),
+    PrimaryKeyConstraint("programme_id", "key"),
+)
+
+platform_state = Table(
+    "platform_state",
+    metadata,
+    Column("platform", String(20), nullable=False),
+    Column("key", String(IDENTIFIER), nullable=False),
+    Column("value", JsonDocument, nullable=False),
+    _participant_id("participant_id", nullable=True),
+    PrimaryKeyConstraint("platform", "key"),
+)
+Index("ix_platform_state_participant_id", platform_state.c.participant_id)

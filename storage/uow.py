@@ -1,0 +1,86 @@
+"""The unit of work: one database transaction around one use case."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.errors import Conflict
+from storage.errors import is_unique_violation
+from storage.repositories import (
+    SqlDigestRepository,
+    SqlExclusionRepository,
+    SqlOutboxRepository,
+    SqlOutcomeRepository,
+    SqlPairRepository,
+    SqlParticipantRepository,
+    SqlPlaceRepository,
+    SqlPlatformStateRepository,
+    SqlProgrammeRepository,
+    SqlRoundRepository,
+    SqlSettingRepository,
+    SqlSiteRepository,
+    SqlSitOutRepository,
+)
+
+
+class SqlUnitOfWork:
+    """Use as ``with uow: ...; uow.commit()``; leaving the block rolls back whatever was not committed."""
+
+    def __init__(self, session_factory: sessionmaker[Session]):
+        self._session_factory = session_factory
+        self._session: Session | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        session = self._session = self._session_factory()
+        self.programmes = SqlProgrammeRepository(session)
+        self.sites = SqlSiteRepository(session)
+        self.places = SqlPlaceRepository(session)
+        self.participants = SqlParticipantRepository(session)
+        self.exclusions = SqlExclusionRepository(session)
+        self.rounds = SqlRoundRepository(session)
+        self.pairs = SqlPairRepository(session)
+        self.sit_outs = SqlSitOutRepository(session)
+        self.outcomes = SqlOutcomeRepository(session)
+        self.outbox = SqlOutboxRepository(session)
+        self.digests = SqlDigestRepository(session)
+        self.settings = SqlSettingRepository(session)
+        self.platform_state = SqlPlatformStateRepository(session)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        session, self._session = self._require_session(), None
+        try:
+            session.rollback()
+        finally:
+            session.close()
+
+    def commit(self) -> None:
+        session = self._require_session()
+        try:
+            session.commit()
+        except IntegrityError as error:
+            session.rollback()
+            if is_unique_violation(error):
+                raise Conflict(str(error.orig)) from error
+            raise
+
+    def rollback(self) -> None:
+        self._require_session().rollback()
+
+    def _require_session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("use the unit of work inside a `with` block")
+        return self._session
+
+
+class SqlUnitOfWorkFactory:
+    """Hands out a fresh unit of work per use case; share one factory across threads."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._sessions)

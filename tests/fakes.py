@@ -1,0 +1,398 @@
+"""Hand-written fakes of the core's ports: an in-memory unit of work, a clock you move, seeds.
+
+The fake unit of work keeps committed state in a shared `Store` and works on a deep copy,
+so a use case that forgets to commit, or fails half-way, leaves nothing behind, as a
+real transaction would.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+
+from bot.errors import Conflict
+from bot.model import (
+    DigestRecord,
+    Exclusion,
+    OutboxMessage,
+    OutboxStatus,
+    Outcome,
+    Pair,
+    Participant,
+    Place,
+    Programme,
+    Round,
+    SitOut,
+    Site,
+)
+
+
+class FakeClock:
+    def __init__(self, start: datetime):
+        self.current = start if start.tzinfo else start.replace(tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+    def set(self, moment: datetime) -> None:
+        self.current = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class FixedSeeds:
+    def __init__(self, start: int = 1):
+        self._next = itertools.count(start)
+
+    def new_seed(self) -> int:
+        return next(self._next)
+
+
+@dataclass
+class Store:
+    programmes: dict[int, Programme] = field(default_factory=dict)
+    sites: dict[int, Site] = field(default_factory=dict)
+    places: dict[int, Place] = field(default_factory=dict)
+    participants: dict[int, Participant] = field(default_factory=dict)
+    exclusions: list[Exclusion] = field(default_factory=list)
+    rounds: dict[int, Round] = field(default_factory=dict)
+    pairs: dict[int, Pair] = field(default_factory=dict)
+    sit_outs: list[SitOut] = field(default_factory=list)
+    outcomes: dict[tuple[int, int], Outcome] = field(default_factory=dict)
+    outbox: dict[int, OutboxMessage] = field(default_factory=dict)
+    digests: dict[tuple[int, str], DigestRecord] = field(default_factory=dict)
+    settings: dict[tuple[int, str], str] = field(default_factory=dict)
+    platform_state: dict[tuple[str, str], tuple[dict, int | None]] = field(default_factory=dict)
+    next_id: int = 1
+
+    def new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id
+
+
+class _Repo:
+    def __init__(self, store: Store):
+        self.s = store
+
+
+class FakeProgrammes(_Repo):
+    def get(self, programme_id):
+        return self.s.programmes.get(programme_id)
+
+    def by_name(self, name):
+        return next((p for p in self.s.programmes.values() if p.name == name), None)
+
+    def add(self, programme):
+        programme.id = self.s.new_id()
+        self.s.programmes[programme.id] = programme
+        return programme
+
+    def list(self):
+        return list(self.s.programmes.values())
+
+
+class FakeSites(_Repo):
+    def list(self, programme_id):
+        return sorted(
+            (s for s in self.s.sites.values() if s.programme_id == programme_id), key=lambda s: s.id
+        )
+
+    def by_name(self, programme_id, name):
+        wanted = name.strip().casefold()
+        return next((s for s in self.list(programme_id) if s.name.casefold() == wanted), None)
+
+    def add(self, site):
+        if self.by_name(site.programme_id, site.name):
+            raise Conflict(f"site {site.name} exists")
+        site.id = self.s.new_id()
+        self.s.sites[site.id] = site
+        return site
+
+
+class FakePlaces(_Repo):
+    def list(self, programme_id):
+        sites = {s.id for s in self.s.sites.values() if s.programme_id == programme_id}
+        return sorted((p for p in self.s.places.values() if p.site_id in sites), key=lambda p: p.id)
+
+    def add(self, place):
+        place.id = self.s.new_id()
+        self.s.places[place.id] = place
+        return place
+
+
+class FakeParticipants(_Repo):
+    def get(self, participant_id):
+        return self.s.participants.get(participant_id)
+
+    def find(self, programme_id, platform, user_id):
+        return next(
+            (
+                p
+                for p in self.s.participants.values()
+                if (p.programme_id, p.platform, p.user_id) == (programme_id, platform, user_id)
+            ),
+            None,
+        )
+
+    def list(self, programme_id):
+        return sorted(
+            (p for p in self.s.participants.values() if p.programme_id == programme_id), key=lambda p: p.id
+        )
+
+    def add(self, participant):
+        if self.find(participant.programme_id, participant.platform, participant.user_id):
+            raise Conflict("participant exists")
+        participant.id = self.s.new_id()
+        self.s.participants[participant.id] = participant
+        return participant
+
+    def save(self, participant):
+        self.s.participants[participant.id] = participant
+
+    def get_many(self, ids: Iterable[int]):
+        return {i: self.s.participants[i] for i in ids if i in self.s.participants}
+
+
+class FakeExclusions(_Repo):
+    def list(self, programme_id):
+        return [e for e in self.s.exclusions if e.programme_id == programme_id]
+
+    def add(self, exclusion):
+        if exclusion not in self.s.exclusions:
+            self.s.exclusions.append(exclusion)
+
+
+class FakeRounds(_Repo):
+    def get(self, programme_id, week):
+        return next(
+            (r for r in self.s.rounds.values() if (r.programme_id, r.week) == (programme_id, week)), None
+        )
+
+    def add(self, round_):
+        if self.get(round_.programme_id, round_.week):
+            raise Conflict(f"round {round_.week} exists")
+        round_.id = self.s.new_id()
+        self.s.rounds[round_.id] = round_
+        return round_
+
+    def recent(self, programme_id, limit, before_week=None):
+        rounds = [
+            r
+            for r in self.s.rounds.values()
+            if r.programme_id == programme_id and (before_week is None or r.week < before_week)
+        ]
+        return sorted(rounds, key=lambda r: r.week, reverse=True)[:limit]
+
+    def by_ids(self, round_ids):
+        return [self.s.rounds[i] for i in round_ids if i in self.s.rounds]
+
+    def held_between(self, programme_id, start: date, end: date):
+        return sorted(
+            (
+                r
+                for r in self.s.rounds.values()
+                if r.programme_id == programme_id and start <= r.held_on < end
+            ),
+            key=lambda r: r.week,
+        )
+
+
+class FakePairs(_Repo):
+    def add_many(self, pairs: Sequence[Pair]):
+        for pair in pairs:
+            pair.id = self.s.new_id()
+            self.s.pairs[pair.id] = pair
+        return list(pairs)
+
+    def get(self, pair_id):
+        return self.s.pairs.get(pair_id)
+
+    def for_rounds(self, round_ids):
+        wanted = set(round_ids)
+        return [p for p in self.s.pairs.values() if p.round_id in wanted]
+
+    def for_participant(self, participant_id, limit):
+        weeks = {r.id: r.week for r in self.s.rounds.values()}
+        mine = [p for p in self.s.pairs.values() if participant_id in p.member_ids()]
+        return sorted(mine, key=lambda p: (weeks[p.round_id], p.id), reverse=True)[:limit]
+
+    def awaiting_followup(self, round_ids, intro_before):
+        answered = {pair_id for pair_id, _ in self.s.outcomes}
+        return [
+            p
+            for p in self.for_rounds(round_ids)
+            if p.created_at <= intro_before and p.followup_sent_at is None and p.id not in answered
+        ]
+
+    def save(self, pair):
+        self.s.pairs[pair.id] = pair
+
+
+class FakeSitOuts(_Repo):
+    def add_many(self, sit_outs):
+        self.s.sit_outs.extend(sit_outs)
+
+    def for_rounds(self, round_ids):
+        wanted = set(round_ids)
+        return [s for s in self.s.sit_outs if s.round_id in wanted]
+
+
+class FakeOutcomes(_Repo):
+    def get(self, pair_id, participant_id):
+        return self.s.outcomes.get((pair_id, participant_id))
+
+    def save(self, outcome):
+        self.s.outcomes[(outcome.pair_id, outcome.participant_id)] = outcome
+
+    def for_pairs(self, pair_ids):
+        wanted = set(pair_ids)
+        return [o for (pair_id, _), o in self.s.outcomes.items() if pair_id in wanted]
+
+
+class FakeOutbox(_Repo):
+    def add_if_absent(self, message):
+        if any(m.key == message.key for m in self.s.outbox.values()):
+            return False
+        message.id = self.s.new_id()
+        self.s.outbox[message.id] = message
+        return True
+
+    def add_many_if_absent(self, messages):
+        return sum(self.add_if_absent(m) for m in messages)
+
+    def claim(self, now, lease_until, limit):
+        due = [
+            m
+            for m in sorted(self.s.outbox.values(), key=lambda m: m.id)
+            if m.status is OutboxStatus.PENDING
+            and m.next_attempt_at <= now
+            and (m.claimed_until is None or m.claimed_until <= now)
+        ][:limit]
+        for message in due:
+            message.claimed_until = lease_until
+        return [replace(m) for m in due]
+
+    def mark_sent(self, message_id, at):
+        message = self.s.outbox[message_id]
+        message.status, message.sent_at, message.claimed_until = OutboxStatus.SENT, at, None
+
+    def mark_retry(self, message_id, attempts, next_at, error):
+        message = self.s.outbox[message_id]
+        message.attempts, message.next_attempt_at, message.last_error = attempts, next_at, error
+        message.claimed_until = None
+
+    def mark_failed(self, message_id, attempts, error):
+        message = self.s.outbox[message_id]
+        message.status, message.attempts, message.last_error = OutboxStatus.FAILED, attempts, error
+        message.claimed_until = None
+
+    def counts(self, programme_id):
+        counts = {status.value: 0 for status in OutboxStatus}
+        for message in self.s.outbox.values():
+            if message.programme_id == programme_id:
+                counts[message.status.value] += 1
+        return counts
+
+    def failed(self, programme_id, limit=20):
+        return [
+            m
+            for m in self.s.outbox.values()
+            if m.programme_id == programme_id and m.status is OutboxStatus.FAILED
+        ][:limit]
+
+    def mentioning(self, participant_id):
+        return [m for m in self.s.outbox.values() if participant_id in m.mentions]
+
+    def erase(self, message_id):
+        self.s.outbox.pop(message_id, None)
+
+    def purge_sent_before(self, cutoff):
+        old = [
+            i
+            for i, m in self.s.outbox.items()
+            if m.status is OutboxStatus.SENT and m.sent_at is not None and m.sent_at < cutoff
+        ]
+        for i in old:
+            del self.s.outbox[i]
+        return len(old)
+
+
+class FakeDigests(_Repo):
+    def get(self, programme_id, month):
+        return self.s.digests.get((programme_id, month))
+
+    def add(self, record):
+        if (record.programme_id, record.month) in self.s.digests:
+            raise Conflict(f"digest {record.month} exists")
+        self.s.digests[(record.programme_id, record.month)] = record
+        return record
+
+
+class FakeSettings(_Repo):
+    def get(self, programme_id, key):
+        return self.s.settings.get((programme_id, key))
+
+    def put(self, programme_id, key, value):
+        self.s.settings[(programme_id, key)] = value
+
+    def delete_matching(self, programme_id, value):
+        for key in [k for k, v in self.s.settings.items() if k[0] == programme_id and v == value]:
+            del self.s.settings[key]
+
+
+class FakePlatformState(_Repo):
+    def get(self, platform, key):
+        found = self.s.platform_state.get((platform, key))
+        return copy.deepcopy(found[0]) if found else None
+
+    def put(self, platform, key, value, participant_id=None):
+        self.s.platform_state[(platform, key)] = (copy.deepcopy(value), participant_id)
+
+    def delete_for(self, participant_id):
+        for key in [k for k, (_, owner) in self.s.platform_state.items() if owner == participant_id]:
+            del self.s.platform_state[key]
+
+
+class FakeUnitOfWork:
+    def __init__(self, committed: Store):
+        self.committed_store = committed
+        self.commits = 0
+
+    def __enter__(self):
+        self._work = copy.deepcopy(self.committed_store)
+        self.programmes = FakeProgrammes(self._work)
+        self.sites = FakeSites(self._work)
+        self.places = FakePlaces(self._work)
+        self.participants = FakeParticipants(self._work)
+        self.exclusions = FakeExclusions(self._work)
+        self.rounds = FakeRounds(self._work)
+        self.pairs = FakePairs(self._work)
+        self.sit_outs = FakeSitOuts(self._work)
+        self.outcomes = FakeOutcomes(self._work)
+        self.outbox = FakeOutbox(self._work)
+        self.digests = FakeDigests(self._work)
+        self.settings = FakeSettings(self._work)
+        self.platform_state = FakePlatformState(self._work)
+        return self
+
+    def __exit__(self, *exc):
+        self._work = None
+
+    def commit(self):
+        self.committed_store.__dict__.update(copy.deepcopy(self._work).__dict__)
+        self.commits += 1
+
+    def rollback(self):
+        self.__enter__()
+
+
+class FakeUnitOfWorkFactory:
+    def __init__(self):
+        self.store = Store()
+
+    def __call__(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.store)
