@@ -154,9 +154,11 @@ def _plan(uow: UnitOfWork, ctx: Context, programme: Programme, week: str, held_o
                 starter=choose_starter(seed % 1000 + index, avoid),
             )
         )
-    report.sat_out = [cards[p] for p in result.sat_out]
+    # In a top-up, a manager with a spare slot already has a partner this week: not a sit-out.
+    sat_out = [p for p in result.sat_out if p not in load]
+    report.sat_out = [cards[p] for p in sat_out]
     round_ = existing or Round(programme.id, week, seed, held_on, ctx.clock.now())
-    return _Plan(report, round_, people, cards, result.pairs, result.sat_out)
+    return _Plan(report, round_, people, cards, result.pairs, sat_out)
 
 
 def _this_week(uow: UnitOfWork, existing: Round | None) -> tuple[set[int], dict[int, int]]:

@@ -1,0 +1,1 @@
+"""Scheduled work: APScheduler triggers around idempotent job bodies that call the core."""

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.model import OutboxMessage, OutboxStatus
 from storage.repositories._sql import dialect_insert
+from storage.repositories.bulk import insert_outbox_if_absent
 from storage.tables import outbox
 
 
@@ -55,21 +56,23 @@ class SqlOutboxRepository:
     def __init__(self, session: Session):
         self._session = session
 
-    def _insert_if_absent(self) -> Any:
-        statement = dialect_insert(self._session, outbox).on_conflict_do_nothing(index_elements=["key"])
-        return statement.returning(outbox.c.id, outbox.c.key)
-
     def add_if_absent(self, message: OutboxMessage) -> bool:
-        return self.add_many_if_absent([message]) == 1
+        statement = (
+            dialect_insert(self._session, outbox)
+            .values(_values(message))
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(outbox.c.id)
+        )
+        new_id = self._session.execute(statement).scalar()
+        if new_id is None:
+            return False
+        message.id = new_id
+        return True
 
     def add_many_if_absent(self, messages: Sequence[OutboxMessage]) -> int:
         if not messages:
             return 0
-        rows = [_values(message) for message in messages]
-        new_ids = dict(self._session.execute(self._insert_if_absent(), rows).tuples())
-        for message in messages:
-            message.id = new_ids.get(message.key, message.id)
-        return len(new_ids)
+        return insert_outbox_if_absent(self._session, [_values(message) for message in messages])
 
     def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMessage]:
         # SKIP LOCKED lets PostgreSQL workers pass over rows another worker is claiming;
@@ -119,7 +122,7 @@ class SqlOutboxRepository:
             .group_by(outbox.c.status)
         )
         totals = {status.value: 0 for status in OutboxStatus}
-        totals.update(self._session.execute(query).tuples())
+        totals.update(self._session.execute(query).all())
         return totals
 
     def failed(self, programme_id: int, limit: int = 20) -> list[OutboxMessage]:

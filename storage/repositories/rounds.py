@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.model import DigestRecord, Outcome, OutcomeKind, Pair, Reason, Round, SitOut
 from storage.repositories._sql import chunks, conflicts_as, dialect_insert
+from storage.repositories.bulk import insert_pairs
 from storage.tables import digests, outcomes, pairs, rounds, sit_outs
 
 
@@ -100,12 +101,11 @@ class SqlPairRepository:
         self._session = session
 
     def add_many(self, pairs_: Sequence[Pair]) -> list[Pair]:
-        """One batched INSERT .. RETURNING; the ids come back in input order."""
+        """Sets each pair's new id (in input order) and returns the same pairs."""
         if not pairs_:
             return []
-        statement = insert(pairs).returning(pairs.c.id, sort_by_parameter_order=True)
-        result = self._session.execute(statement, [_pair_values(pair) for pair in pairs_])
-        for pair, new_id in zip(pairs_, result.scalars(), strict=True):
+        new_ids = insert_pairs(self._session, [_pair_values(pair) for pair in pairs_])
+        for pair, new_id in zip(pairs_, new_ids, strict=True):
             pair.id = new_id
         return list(pairs_)
 

@@ -1,0 +1,27 @@
+"""Console renderer: an outbox payload as the plain text a person would read."""
+
+from __future__ import annotations
+
+from bot.messages import DigestMessage, Intro, SitOutNotice, message_from_payload
+
+
+def render(payload: dict) -> list[str]:
+    message = message_from_payload(payload)
+    if isinstance(message, Intro):
+        recipient = message.recipients[0] if len(message.recipients) == 1 else None
+        lines = [message.headline(), *message.lines(recipient)]
+        lines.append("  buttons: " + " | ".join(f"[{b.label}]" for b in message.buttons))
+        return lines
+    if isinstance(message, SitOutNotice):
+        return [message.headline(), *message.lines()]
+    assert isinstance(message, DigestMessage)
+    return message.lines()
+
+
+def addressees(payload: dict) -> str:
+    message = message_from_payload(payload)
+    if isinstance(message, Intro):
+        return " & ".join(r.name for r in message.recipients)
+    if isinstance(message, SitOutNotice):
+        return message.recipient.name
+    return f"channel {message.channel or '(organisers)'}"

@@ -1,0 +1,153 @@
+"""Delivers outbox messages to Slack: intros and follow-ups, sit-out notices, the monthly digest.
+
+Its Web API client retries nothing by itself: every 429, 5xx and dropped connection goes
+back to the outbox as RetryLater (with Slack's Retry-After when there is one), so the
+delivery worker never sleeps and one retry policy, visible in `corridor status`, applies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+from collections.abc import Awaitable, Callable, Hashable
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import render
+from adapters.slack.config import PLATFORM
+from adapters.slack.failures import NETWORK_ERRORS, failure_for, network_failure
+from adapters.slack.pacing import Pacers
+from bot.context import Context
+from bot.messages import DigestMessage, Intro, PersonCard, SitOutNotice, message_from_payload
+from bot.model import OutboxMessage
+from bot.ports import Delivered, PermanentFailure, RetryLater
+
+log = logging.getLogger("corridor.slack.notifier")
+
+
+class SlackNotifier:
+    platform = PLATFORM
+
+    def __init__(self, ctx: Context, client: AsyncWebClient, pacers: Pacers | None = None):
+        self.ctx = ctx
+        self.client = client
+        self.pacers = pacers or Pacers()
+
+    async def send(self, message: OutboxMessage) -> Delivered:
+        try:
+            item = message_from_payload(message.payload)
+        except (ValueError, TypeError, KeyError) as problem:
+            raise PermanentFailure(f"unreadable {message.kind} payload: {problem}") from None
+        try:
+            match item:
+                case Intro():
+                    return await self._intro(item, message.id)
+                case SitOutNotice():
+                    return await self._sit_out(item, message.id)
+                case DigestMessage():
+                    return await self._digest(item, message)
+        except SlackApiError as error:
+            raise failure_for(error) from None
+        except NETWORK_ERRORS as error:
+            raise network_failure(error) from None
+        raise PermanentFailure(f"Slack cannot show a {message.kind} message")
+
+    async def _intro(self, intro: Intro, ticket: Hashable) -> Delivered:
+        # Two recipients: one group DM with both people and the bot. One: a direct message.
+        channel = await self._conversation(intro.recipients, intro.pair_id, ticket)
+        recipient = intro.recipients[0] if len(intro.recipients) == 1 else None
+        return await self._post(channel, render.intro_message(intro, recipient), ticket)
+
+    async def _sit_out(self, notice: SitOutNotice, ticket: Hashable) -> Delivered:
+        channel = await self._conversation([notice.recipient], None, ticket)
+        return await self._post(channel, render.sit_out_message(notice), ticket)
+
+    async def _digest(self, digest: DigestMessage, message: OutboxMessage) -> Delivered:
+        if not digest.channel:
+            raise PermanentFailure("no Slack digest channel is set")
+        # Remember the posted summary, so that a retry after a failed chart upload doesn't post it twice.
+        key = f"digest:{message.key}"
+        posted = await self._state_get(key)
+        if posted is None:
+            delivered = await self._post(digest.channel, render.digest_message(digest), message.id)
+            posted = {"ref": delivered.ref}
+            await self._state_put(key, posted, None)
+        if digest.chart_png_base64:
+            await self.client.files_upload_v2(
+                channel=digest.channel,
+                file=base64.b64decode(digest.chart_png_base64),
+                filename=f"corridor-digest-{digest.month}.png",
+                title=digest.title,
+                alt_txt=f"{digest.title}: pairs made and meetings confirmed, month by month",
+            )
+        return Delivered(ref=posted["ref"])
+
+    async def _conversation(self, people: list[PersonCard], pair_id: int | None, ticket: Hashable) -> str:
+        """The DM or group DM for these people, opened once and then remembered.
+
+        Remembered under each person's own key, so that either one asking to be forgotten
+        removes it."""
+        keys = [_dm_key(person, pair_id if len(people) > 1 else None) for person in people]
+        cached = await self._state_get(keys[0])
+        if cached is not None:
+            return cached["channel"]
+        users = ",".join(person.user_id for person in people)
+        response = await self._paced(
+            "conversations.open", ticket, lambda: self.client.conversations_open(users=users)
+        )
+        channel = response["channel"]["id"]
+        for key, person in zip(keys, people, strict=True):
+            await self._state_put(key, {"channel": channel}, person.participant_id)
+        return channel
+
+    async def _post(self, channel: str, rendered: dict, ticket: Hashable) -> Delivered:
+        response = await self._paced(
+            "chat.postMessage",
+            ticket,
+            lambda: self.client.chat_postMessage(
+                channel=channel,
+                text=rendered["text"],
+                blocks=rendered["blocks"],
+                unfurl_links=False,
+                unfurl_media=False,
+            ),
+        )
+        return Delivered(ref=f"{response['channel']}/{response['ts']}")
+
+    async def _paced(self, method: str, ticket: Hashable, call: Callable[[], Awaitable]):
+        pacer = self.pacers[method]
+        wait = pacer.defer(ticket)
+        if wait is not None:
+            raise RetryLater(f"ratelimited ({method}): waiting for Slack's rate limit", wait)
+        try:
+            response = await call()
+        except SlackApiError as error:
+            failure = failure_for(error)
+            if error.response.status_code == 429 and isinstance(failure, RetryLater):
+                failure.retry_after = pacer.refused(ticket, failure.retry_after or 1.0)
+            raise failure from None
+        pacer.accepted()
+        return response
+
+    async def _state_get(self, key: str) -> dict | None:
+        def read() -> dict | None:
+            with self.ctx.uow() as uow:
+                return uow.platform_state.get(PLATFORM, key)
+
+        return await asyncio.to_thread(read)
+
+    async def _state_put(self, key: str, value: dict, participant_id: int | None) -> None:
+        def write() -> None:
+            with self.ctx.uow() as uow:
+                uow.platform_state.put(PLATFORM, key, value, participant_id)
+                uow.commit()
+
+        await asyncio.to_thread(write)
+
+
+def _dm_key(person: PersonCard, pair_id: int | None) -> str:
+    if pair_id is None:
+        return f"dm:person:{person.participant_id}"
+    return f"dm:pair:{pair_id}:{person.participant_id}"

@@ -1,0 +1,84 @@
+"""Spreading a fan-out over Slack's rate limits without ever sleeping in the delivery worker.
+
+When Slack answers 429 with Retry-After, the message goes back to the outbox with that
+wait (the worker never sleeps on it). But if every message queued behind the refusal were
+told the same Retry-After, they would all return at the same moment and most would be
+refused again; each refusal costs a message one of its outbox attempts, so the back of a
+2,000-intro round would run out of attempts and fail. Instead, while Slack is throttling a
+method, each deferred message is given its own slot, one per interval, the interval
+learnt from how fast Slack accepted calls just before refusing. A message coming back at
+its slot goes straight through; messages Slack refuses again go to the back with a fresh
+estimate. Slots are advice to the outbox, not locks: a wrong estimate costs a retry, never
+a message.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Hashable
+
+WINDOW_SECONDS = 2.0
+_PRUNE_AT = 20_000
+
+
+class Pacer:
+    """The slots for one Slack method (each method has its own limit)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, window: float = WINDOW_SECONDS):
+        self._clock = clock
+        self._window = window
+        self._accepted: deque[float] = deque()
+        self._slots: dict[Hashable, float] = {}
+        self._next_slot = 0.0
+        self._interval = 0.0
+
+    def defer(self, ticket: Hashable) -> float | None:
+        """Seconds this call should wait for its slot, or None if it may go to Slack now."""
+        now = self._clock()
+        slot = self._slots.pop(ticket, None)
+        if slot is not None:
+            if now >= slot:
+                return None
+            self._slots[ticket] = slot  # back early (not expected): keep its place
+            return slot - now
+        if now >= self._next_slot:
+            return None
+        return self._assign(ticket, self._next_slot, now)
+
+    def accepted(self) -> None:
+        now = self._clock()
+        self._accepted.append(now)
+        while self._accepted and self._accepted[0] < now - self._window:
+            self._accepted.popleft()
+
+    def refused(self, ticket: Hashable, retry_after: float) -> float:
+        """Slack said 429: this ticket's wait, at the back of the queue."""
+        now = self._clock()
+        self._interval = 1.0 / self._rate(now, retry_after)
+        start = max(now + retry_after, self._next_slot)
+        return self._assign(ticket, start, now)
+
+    def _rate(self, now: float, retry_after: float) -> float:
+        recent = [t for t in self._accepted if t >= now - self._window]
+        if len(recent) < 2:
+            return 1.0 / max(retry_after, 1.0)
+        # Measured over the span the calls actually took. A burst just before the refusal
+        # makes this too high rather than too low, which costs a retry, not throughput.
+        span = max(now - recent[0], 1e-3)
+        return len(recent) / span
+
+    def _assign(self, ticket: Hashable, slot: float, now: float) -> float:
+        if len(self._slots) > _PRUNE_AT:
+            self._slots = {t: s for t, s in self._slots.items() if s > now - 600}
+        self._slots[ticket] = slot
+        self._next_slot = slot + self._interval
+        return slot - now
+
+
+class Pacers:
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self._by_method: dict[str, Pacer] = defaultdict(lambda: Pacer(clock))
+
+    def __getitem__(self, method: str) -> Pacer:
+        return self._by_method[method]

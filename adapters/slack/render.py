@@ -1,0 +1,234 @@
+"""Block Kit for everything Corridor shows on Slack.
+
+The one place that decides how the core's words look on Slack; the words themselves come
+from the core (bot.messages, bot.status, Reply) and are never rewritten here. Every
+button carries a core command as its value, fed back through `bot.chat.handle` when clicked.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot import commands as c
+from bot.context import Reply
+from bot.messages import Button, DigestMessage, Intro, PersonCard, SitOutNotice
+from bot.model import OutcomeKind
+from bot.status import PersonalStatus
+
+ACTION_PREFIX = "corridor:"
+ANSWERS_BLOCK = "corridor-answers"
+SECTION_LIMIT = 3000  # Slack's limits, from the Block Kit reference
+HEADER_LIMIT = 150
+LABEL_LIMIT = 75
+OPTION_VALUE_LIMIT = 150
+MAX_OPTIONS = 100
+MAX_ACTIONS = 25
+MAX_FIELDS = 10
+RECENT_HEADING = "Recent pairings:"
+
+
+# --- the outbox's messages -------------------------------------------------------------
+
+
+def intro_message(intro: Intro, recipient: PersonCard | None) -> dict:
+    """An intro or follow-up; `recipient` is None in the group DM holding both people."""
+    blocks = [header(intro.headline())]
+    blocks += [section(line) for line in intro.lines(recipient)]
+    if intro.buttons:
+        blocks.append(actions(intro.buttons))
+    return {"text": intro.headline(), "blocks": blocks}
+
+
+def sit_out_message(notice: SitOutNotice) -> dict:
+    blocks = [header(notice.headline()), *(section(line) for line in notice.lines())]
+    return {"text": notice.headline(), "blocks": blocks}
+
+
+def digest_message(digest: DigestMessage) -> dict:
+    """The figures as two-column fields, then whatever else the core says (reasons, sites, places)."""
+    blocks = [header(digest.title)]
+    fields = [f"*{escape(label)}*\n{escape(value)}" for label, value in digest.rows]
+    for start in range(0, len(fields), MAX_FIELDS):
+        chunk = fields[start : start + MAX_FIELDS]
+        blocks.append({"type": "section", "fields": [_mrkdwn(f) for f in chunk]})
+    shown = {f"{label}: {value}" for label, value in digest.rows}
+    rest = [line for line in digest.lines()[1:] if line and line not in shown]
+    if rest:
+        blocks += [{"type": "divider"}, *sections("\n".join(rest))]
+    return {"text": "\n".join(digest.lines()), "blocks": blocks}
+
+
+# --- replies to a person ----------------------------------------------------------------
+
+
+def ephemeral(reply: Reply, *, replace_original: bool = False) -> dict:
+    """A response_url body: seen only by the person who typed or clicked."""
+    return {
+        "response_type": "ephemeral",
+        "replace_original": replace_original,
+        "text": reply.text,
+        "blocks": reply_blocks(reply),
+    }
+
+
+def reply_blocks(reply: Reply) -> list[dict]:
+    blocks = _text_blocks(reply.text)
+    if reply.buttons:
+        blocks.append(choices(reply.buttons))
+    return blocks
+
+
+def _text_blocks(text: str) -> list[dict]:
+    # The help table lines up in columns, so it is shown in a fixed-width block.
+    before, found, after = text.partition(c.HELP)
+    if not found:
+        return sections(text)
+    blocks = sections(before) if before.strip() else []
+    blocks.append(section(f"```{escape(c.HELP)}```", escaped=False))
+    if after.strip():
+        blocks += sections(after)
+    return blocks
+
+
+def choices(buttons: list[Button]) -> dict:
+    """A site picker (a select menu) for `join`'s choices, buttons for anything else."""
+    if _is_site_picker(buttons):
+        return picker(buttons, "Choose your site")
+    return actions(buttons)
+
+
+def _is_site_picker(buttons: list[Button]) -> bool:
+    return (
+        all(isinstance(command_of(b.command), c.Join) for b in buttons)
+        and len(buttons) <= MAX_OPTIONS
+        and all(len(b.command) <= OPTION_VALUE_LIMIT for b in buttons)
+    )
+
+
+# --- App Home ---------------------------------------------------------------------------
+
+
+def home_view(status: PersonalStatus, notice: Reply | None = None) -> dict:
+    blocks = [header("Corridor")]
+    if notice is not None:
+        blocks += [*reply_blocks(notice), {"type": "divider"}]
+    lines = status.lines()
+    mine, recent = _split_at(lines, RECENT_HEADING)
+    blocks += sections("\n".join(mine))
+    if recent:
+        blocks += [{"type": "divider"}, *sections("\n".join(recent))]
+    blocks.append(actions(home_buttons(status)))
+    return {"type": "home", "blocks": blocks}
+
+
+def home_buttons(status: PersonalStatus) -> list[Button]:
+    if not status.joined or status.status == "left":
+        return [Button("Join as clinician", "join clinician"), Button("Join as manager", "join manager")]
+    if status.status == "paused":
+        return [Button("Resume", "resume"), Button("Leave", "leave")]
+    return [Button("Pause 2 weeks", "pause 2w"), Button("Leave", "leave")]
+
+
+def _split_at(lines: list[str], heading: str) -> tuple[list[str], list[str]]:
+    if heading not in lines:
+        return lines, []
+    at = lines.index(heading)
+    return lines[:at], lines[at:]
+
+
+# --- showing recorded answers on an intro -----------------------------------------------
+
+
+def with_answers(blocks: list[dict], answers: list[str]) -> list[dict]:
+    """The message's blocks with one context line per answer, just above the buttons,
+    which stay so the partner can still answer."""
+    kept = [b for b in blocks if b.get("block_id") != ANSWERS_BLOCK]
+    if not answers:
+        return kept
+    line = {
+        "type": "context",
+        "block_id": ANSWERS_BLOCK,
+        "elements": [_mrkdwn(escape(answer)) for answer in answers[:10]],
+    }
+    at = next((i for i, b in enumerate(kept) if b.get("type") == "actions"), len(kept))
+    return [*kept[:at], line, *kept[at:]]
+
+
+# --- building blocks --------------------------------------------------------------------
+
+
+def header(text: str) -> dict:
+    return {"type": "header", "text": _plain(text, HEADER_LIMIT)}
+
+
+def section(text: str, *, escaped: bool = True) -> dict:
+    body = escape(text) if escaped else text
+    return {"type": "section", "text": _mrkdwn(_clip(body or " ", SECTION_LIMIT))}
+
+
+def sections(text: str) -> list[dict]:
+    """Long text split at line ends into sections Slack accepts."""
+    chunks, current = [], ""
+    for line in escape(text).split("\n"):
+        if current and len(current) + 1 + len(line) > SECTION_LIMIT:
+            chunks.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    chunks.append(current)
+    return [section(chunk, escaped=False) for chunk in chunks if chunk.strip()] or [section(" ")]
+
+
+def actions(buttons: list[Button]) -> dict:
+    return {"type": "actions", "elements": [_button(b, i) for i, b in enumerate(buttons[:MAX_ACTIONS])]}
+
+
+def picker(buttons: list[Button], placeholder: str) -> dict:
+    options = [{"text": _plain(b.label, LABEL_LIMIT), "value": b.command} for b in buttons]
+    menu = {
+        "type": "static_select",
+        "action_id": f"{ACTION_PREFIX}pick",
+        "placeholder": _plain(placeholder, LABEL_LIMIT),
+        "options": options,
+    }
+    return {"type": "actions", "elements": [menu]}
+
+
+def _button(button: Button, index: int) -> dict:
+    element = {
+        "type": "button",
+        "action_id": f"{ACTION_PREFIX}button:{index}",
+        "text": _plain(button.label, LABEL_LIMIT),
+        "value": button.command,
+    }
+    command = command_of(button.command)
+    if isinstance(command, c.RecordOutcome) and command.kind is OutcomeKind.MET:
+        element["style"] = "primary"
+    if isinstance(command, c.ForgetMe) and command.confirmed:
+        element["style"] = "danger"
+    return element
+
+
+def command_of(text: str) -> c.Command | None:
+    """The core command a button carries, or None if it is not one (used only to choose looks)."""
+    try:
+        return c.parse(text, date.today())
+    except c.ParseError:
+        return None
+
+
+def escape(text: str) -> str:
+    # Slack's mrkdwn needs only these three escaped; names like "A&E <Resus>" then show as typed.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _plain(text: str, limit: int) -> dict:
+    return {"type": "plain_text", "text": _clip(text or " ", limit), "emoji": True}
+
+
+def _mrkdwn(text: str) -> dict:
+    return {"type": "mrkdwn", "text": text}
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

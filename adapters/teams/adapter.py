@@ -1,0 +1,70 @@
+"""Wiring the Teams parts together for the composition root: endpoint, bot and notifier."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+
+from adapters.teams.auth import cloud_adapter
+from adapters.teams.config import TeamsConfig
+from adapters.teams.handler import CorridorTeamsBot
+from adapters.teams.limiter import TeamsRateLimiter
+from adapters.teams.notifier import TeamsNotifier
+from bot.context import Context
+from bot.errors import CorridorError
+
+log = logging.getLogger("corridor.teams")
+MESSAGES_PATH = "/api/messages"
+SORRY = "Sorry, something went wrong on Corridor's side and nothing was changed. Please try again later."
+
+
+class TeamsAdapter:
+    """`attach(web_app)` adds POST /api/messages; `.notifier` delivers the Teams outbox."""
+
+    def __init__(self, ctx: Context, config: TeamsConfig, *, limiter: TeamsRateLimiter | None = None):
+        if not config.authenticated and not config.dev_mode:
+            raise CorridorError(
+                "Teams needs MICROSOFT_APP_ID (or CORRIDOR_TEAMS_DEV_MODE=1 for local testing)."
+            )
+        self.ctx = ctx
+        self.config = config
+        self.cloud: CloudAdapter = cloud_adapter(config)
+        self.cloud.on_turn_error = self._on_turn_error
+        self.bot = CorridorTeamsBot(ctx, config)
+        self.notifier = TeamsNotifier(ctx, config, self.cloud, limiter)
+
+    def attach(self, web_app: web.Application) -> None:
+        web_app.router.add_post(MESSAGES_PATH, self._messages)
+
+    async def start(self) -> None:
+        if self.config.authenticated:
+            log.info("Teams endpoint %s is up for bot %s", MESSAGES_PATH, self.config.app_id)
+            return
+        log.warning(
+            "\n%s\nTEAMS DEV MODE: %s ACCEPTS UNAUTHENTICATED REQUESTS (CORRIDOR_TEAMS_DEV_MODE=1).\n"
+            "Anyone who can reach this port can act as any Teams user. Use it only with the Bot\n"
+            "Framework Emulator on your own machine; set MICROSOFT_APP_ID for anything else.\n%s",
+            "!" * 78,
+            MESSAGES_PATH,
+            "!" * 78,
+        )
+
+    async def close(self) -> None:
+        """Nothing is held open: every Bot Connector call makes and drops its own client."""
+
+    async def _messages(self, request: web.Request) -> web.StreamResponse:
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            return web.Response(status=415, text="Bot Framework activities are JSON.")
+        response = await self.cloud.process(request, self.bot)
+        return response or web.Response(status=201)
+
+    async def _on_turn_error(self, turn: TurnContext, error: Exception) -> None:
+        # Incoming turns only: proactive sends catch their own errors for the outbox.
+        log.error("Teams turn failed (%s)", type(error).__name__, exc_info=error)
+        try:
+            await turn.send_activity(SORRY)
+        except Exception as problem:
+            log.warning("could not tell the person about it either: %s", type(problem).__name__)

@@ -1,0 +1,167 @@
+"""The one renderer for Teams: Corridor's messages and replies as Adaptive Cards 1.5.
+
+Every word comes from the core (`Intro.lines`, `DigestMessage.lines`, `Reply.text`), so a
+change to what an intro says is made once, in `bot/messages.py`. Cards are plain dicts
+here; `activities.py` wraps them for the Bot Framework.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.commands import HELP
+from bot.context import Reply
+from bot.messages import Button, DigestMessage, Intro, PersonCard, SitOutNotice
+
+CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"
+# Teams shows at most six actions on a card; longer choices (a big trust's site list) become a picker.
+MAX_BUTTONS = 6
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def adaptive_card(body: list[dict], actions: list[dict] | None = None, fallback: str = "") -> dict:
+    card = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION, "body": body}
+    if actions:
+        card["actions"] = actions
+    if fallback:
+        card["fallbackText"] = fallback
+    return card
+
+
+def text(words: str, **style: str) -> dict:
+    block = {"type": "TextBlock", "text": _markdown(words), "wrap": True}
+    if words.startswith("  "):  # the aligned columns of `help`
+        block.update(text=words.strip(), fontType="Monospace", spacing="None")
+    block.update(style)
+    return block
+
+
+def heading(words: str) -> dict:
+    return text(words, size="Medium", weight="Bolder")
+
+
+def _markdown(words: str) -> str:
+    # Card text has no inline code, and Teams would show the backticks; bold reads the same.
+    return _CODE.sub(r"**\1**", words)
+
+
+def _lines(words: str) -> list[str]:
+    return [line for line in words.splitlines() if line.strip()] or [""]
+
+
+def submit(button: Button, card: str | None = None) -> dict:
+    """A click sends back the command string, which goes through the same grammar as typing."""
+    data = {"command": button.command}
+    if card:
+        data["card"] = card  # which card was clicked, so it can be redrawn with the answer
+    return {"type": "Action.Submit", "title": button.label, "data": data}
+
+
+def choices(buttons: list[Button], card: str | None = None) -> tuple[list[dict], list[dict]]:
+    """(extra body, actions) offering the buttons: as buttons when few, as a picker when many."""
+    if len(buttons) <= MAX_BUTTONS:
+        return [], [submit(b, card) for b in buttons]
+    picker = {
+        "type": "Input.ChoiceSet",
+        "id": "command",  # the chosen command lands in the submitted data under this name
+        "style": "compact",
+        "value": buttons[0].command,
+        "choices": [{"title": b.label, "value": b.command} for b in buttons],
+    }
+    ok = {"type": "Action.Submit", "title": "OK", "data": {"card": card} if card else {}}
+    return [picker], [ok]
+
+
+def intro_card(intro: Intro, recipient: PersonCard) -> dict:
+    """An intro or a follow-up, as one person sees it in their chat with the bot."""
+    body = [heading(intro.headline()), *(text(line) for line in intro.lines(recipient))]
+    extra, actions = choices(intro.buttons, intro.kind)
+    return adaptive_card(body + extra, actions, fallback=intro.headline())
+
+
+def recorded_card(intro: Intro, recipient: PersonCard, reply: Reply) -> dict:
+    """The clicked card again, saying what was recorded; the buttons stay so a mind can change."""
+    recorded = [text(line, color="Good", weight="Bolder") for line in _lines(reply.text)]
+    recorded[0]["separator"] = True
+    body = [heading(intro.headline()), *(text(line) for line in intro.lines(recipient)), *recorded]
+    extra, actions = choices(reply.buttons or intro.buttons, intro.kind)
+    return adaptive_card(body + extra, actions, fallback=_lines(reply.text)[0])
+
+
+def sit_out_card(notice: SitOutNotice) -> dict:
+    body = [heading(notice.headline()), *(text(line) for line in notice.lines())]
+    return adaptive_card(body, fallback=notice.headline())
+
+
+def digest_card(digest: DigestMessage) -> dict:
+    """The figures as facts, the rest of the digest's lines as text, then the chart."""
+    body = [
+        heading(digest.title),
+        {"type": "FactSet", "facts": [{"title": label, "value": value} for label, value in digest.rows]},
+    ]
+    # lines() is [title, blank, one line per row, then reasons, sites and places]; the rows are above.
+    body += [text(line.strip()) for line in digest.lines()[2 + len(digest.rows) :] if line.strip()]
+    if digest.chart_png_base64:
+        body.append(
+            {
+                "type": "Image",
+                "url": f"data:image/png;base64,{digest.chart_png_base64}",
+                "altText": f"Chart: pairs made and meetings confirmed, months up to {digest.month}",
+                "size": "Stretch",
+            }
+        )
+    return adaptive_card(body, fallback=digest.title)
+
+
+def reply_card(reply: Reply) -> dict:
+    """A reply that needs more than one plain line: buttons to click, or `help`'s columns."""
+    body = [text(line) for line in _lines(reply.text)]
+    extra, actions = choices(reply.buttons)
+    return adaptive_card(body + extra, actions, fallback=_lines(reply.text)[0])
+
+
+WELCOME_BUTTONS = [Button("Join as clinician", "join clinician"), Button("Join as manager", "join manager")]
+
+
+def welcome_card() -> dict:
+    """Sent when someone installs the app: what Corridor is, and the two ways in."""
+    body = [
+        heading("Welcome to Corridor"),
+        text(HELP.splitlines()[0]),
+        text(
+            "Each week you'll get a partner from the other side of the hospital, a kitchen or "
+            "corridor coffee point to meet at, and something to talk about."
+        ),
+        text("Pick your role to take part. Type `help` any time to see everything I understand."),
+    ]
+    return adaptive_card(body, [submit(b) for b in WELCOME_BUTTONS], fallback="Welcome to Corridor")
+
+
+def team_welcome_card() -> dict:
+    """Sent to a team's channel when the app is added there: the digest lives in channels, pairing in chats."""
+    body = [
+        heading("Corridor is here"),
+        text(HELP.splitlines()[0]),
+        text("To take part, open a one-to-one chat with me and type `join clinician` or `join manager`."),
+        text(
+            "Organisers: mention me with `admin channel here` in the channel where the monthly "
+            "digest should be posted."
+        ),
+    ]
+    return adaptive_card(body, fallback="Corridor is here")
+
+
+def render(message: Intro | SitOutNotice | DigestMessage) -> dict:
+    """The card for an outbox message; on Teams an intro always has exactly one recipient."""
+    if isinstance(message, Intro):
+        return intro_card(message, message.recipients[0])
+    if isinstance(message, SitOutNotice):
+        return sit_out_card(message)
+    return digest_card(message)
+
+
+def summary(message: Intro | SitOutNotice | DigestMessage) -> str:
+    """The line Teams shows in the notification and the chat list."""
+    return message.title if isinstance(message, DigestMessage) else message.headline()

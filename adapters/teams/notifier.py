@@ -1,0 +1,133 @@
+"""Proactive delivery on Teams: one outbox message, one Adaptive Card, one Bot Connector call.
+
+A person is reached through the conversation reference kept from their chat with the bot;
+someone enrolled without ever chatting (a CSV import) gets a new one-to-one chat created
+with their tenant and Entra object id first. Failures are raised to the delivery worker
+as RetryLater or PermanentFailure, never swallowed by the adapter's turn-error handler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import (
+    Activity,
+    ChannelAccount,
+    ConversationAccount,
+    ConversationParameters,
+    ConversationReference,
+)
+
+from adapters.teams import references
+from adapters.teams.activities import PLATFORM, card_message
+from adapters.teams.cards import render, summary
+from adapters.teams.config import TeamsConfig
+from adapters.teams.failures import classify
+from adapters.teams.limiter import TeamsRateLimiter
+from bot.context import Context
+from bot.messages import DigestMessage, Intro, PersonCard, SitOutNotice, message_from_payload
+from bot.model import OutboxMessage
+from bot.ports import Delivered, PermanentFailure
+
+log = logging.getLogger("corridor.teams")
+TEAMS_CHANNEL = "msteams"
+
+
+class TeamsNotifier:
+    platform = PLATFORM
+
+    def __init__(
+        self, ctx: Context, config: TeamsConfig, adapter: CloudAdapter, limiter: TeamsRateLimiter | None = None
+    ):
+        self.ctx = ctx
+        self.config = config
+        self.adapter = adapter
+        self.limiter = limiter or TeamsRateLimiter()
+
+    async def send(self, message: OutboxMessage) -> Delivered:
+        content = message_from_payload(message.payload)
+        activity = card_message(render(content), summary(content))
+        try:
+            reference = await self._reference(content)
+            await self.limiter.acquire(reference.conversation.id, _tenant(reference))
+            return Delivered(await self._continue(reference, activity))
+        except Exception as error:
+            outcome = classify(error)
+            if outcome is None:
+                raise
+            raise outcome from error
+
+    async def _reference(self, content: Intro | SitOutNotice | DigestMessage) -> ConversationReference:
+        if isinstance(content, DigestMessage):
+            found = await asyncio.to_thread(references.load_channel, self.ctx, content.channel)
+            if found is None:
+                raise PermanentFailure(
+                    f"Corridor has no way into Teams channel {content.channel} yet: an organiser "
+                    "should mention the bot there with `admin channel here`."
+                )
+            return found
+        person = content.recipients[0] if isinstance(content, Intro) else content.recipient
+        found = await asyncio.to_thread(references.load_person, self.ctx, person.user_id)
+        return found if found is not None else await self._start_chat(person)
+
+    async def _start_chat(self, person: PersonCard) -> ConversationReference:
+        """Create the one-to-one chat with someone the bot has never heard from, and keep it."""
+        if not person.workspace_id:
+            raise PermanentFailure(f"no Teams tenant is known for participant {person.participant_id}")
+        tenant = await asyncio.to_thread(references.load_tenant, self.ctx, person.workspace_id)
+        service_url = tenant.get("service_url") or self.config.service_url
+        bot = ChannelAccount.deserialize(tenant["bot"]) if "bot" in tenant else self._bot_account()
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=bot,
+            members=[ChannelAccount(id=person.user_id, aad_object_id=person.user_id)],
+            tenant_id=person.workspace_id,
+            channel_data={"tenant": {"id": person.workspace_id}},
+        )
+        await self.limiter.acquire(f"new-chat:{person.user_id}", person.workspace_id)
+        created: list[ConversationReference] = []
+
+        async def keep(turn: TurnContext) -> None:
+            created.append(TurnContext.get_conversation_reference(turn.activity))
+
+        await self.adapter.create_conversation(
+            self.config.app_id or None, keep, parameters, TEAMS_CHANNEL, service_url
+        )
+        reference = created[0]
+        reference.user = ChannelAccount(id=person.user_id, aad_object_id=person.user_id, name=person.name)
+        reference.conversation = ConversationAccount(
+            id=reference.conversation.id, conversation_type="personal", tenant_id=person.workspace_id
+        )
+        await asyncio.to_thread(references.remember_person, self.ctx, person.user_id, reference)
+        return reference
+
+    def _bot_account(self) -> ChannelAccount:
+        # Teams addresses a bot as 28:<app id>.
+        return ChannelAccount(id=f"28:{self.config.app_id}", name=self.config.app_name)
+
+    async def _continue(self, reference: ConversationReference, activity: Activity) -> str | None:
+        """Send one activity into a known conversation and return its id.
+
+        The send happens inside the SDK's turn pipeline, which hands exceptions to the
+        adapter's on_turn_error; catching them here is what lets them reach the outbox.
+        """
+        result: dict = {}
+
+        async def send(turn: TurnContext) -> None:
+            try:
+                response = await turn.send_activity(activity)
+                result["id"] = response.id if response else None
+            except Exception as error:
+                result["error"] = error
+
+        await self.adapter.continue_conversation(reference, send, self.config.app_id or None)
+        if "error" in result:
+            raise result["error"]
+        return result.get("id")
+
+
+def _tenant(reference: ConversationReference) -> str:
+    return getattr(reference.conversation, "tenant_id", None) or "unknown-tenant"

@@ -1,0 +1,245 @@
+"""`corridor`: the command line. Errors end in one clear line and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from bot.errors import CorridorError
+from corridor_cli import settings as settings_module
+
+log = logging.getLogger("corridor")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="corridor", description="Coffee roulette for hospitals.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("serve", help="run the bots, the scheduler and the delivery worker")
+    demo = commands.add_parser("demo", help="a whole month in a demo hospital, in a few seconds")
+    demo.add_argument("--database", help="SQLAlchemy URL to use instead of a temporary SQLite file")
+    demo.add_argument("--out", default=".", help="folder for the digest chart (default: here)")
+    db = commands.add_parser("db", help="database schema").add_subparsers(dest="action", required=True)
+    db.add_parser("upgrade", help="apply pending migrations")
+    round_ = commands.add_parser("round", help="pairing rounds").add_subparsers(dest="action", required=True)
+    run = round_.add_parser("run", help="run this week's round now (a top-up if it already ran)")
+    run.add_argument("--week", help="ISO week such as 2026-W48 (default: this week)")
+    run.add_argument("--dry-run", action="store_true", help="show the pairs without saving or sending")
+    digest = commands.add_parser("digest", help="the monthly digest").add_subparsers(
+        dest="action", required=True
+    )
+    send = digest.add_parser("send", help="queue a month's digest for the organisers' channels")
+    send.add_argument("--month", help="month such as 2026-11 (default: last month)")
+    send.add_argument("--dry-run", action="store_true", help="print it without sending")
+    send.add_argument("--chart", help="also write the chart PNG to this file")
+    for noun, help_text in (
+        ("places", "import sites and their meeting places from a YAML file"),
+        ("participants", "enrol staff in bulk from a CSV file"),
+        ("exclusions", "import do-not-pair lists from a CSV file"),
+    ):
+        sub = commands.add_parser(noun, help=help_text).add_subparsers(dest="action", required=True)
+        sub.add_parser("import", help=help_text).add_argument("file")
+    export = commands.add_parser("export", help="write pairs or outcomes to CSV")
+    export.add_argument("what", choices=("pairs", "outcomes"))
+    export.add_argument("--since", help="first date to include, YYYY-MM-DD")
+    export.add_argument("--out", required=True, help="CSV file to write")
+    commands.add_parser("status", help="participation, last round and delivery problems")
+    forget = commands.add_parser("forget", help="erase one person's identifying data")
+    forget.add_argument("platform", choices=("slack", "teams", "console"))
+    forget.add_argument("user_id")
+    package = commands.add_parser("teams-package", help="build the Teams app package to upload")
+    package.add_argument("--out", default="corridor-teams.zip")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    load_dotenv(".env", override=False)
+    args = _parser().parse_args(argv)
+    try:
+        settings = settings_module.load()
+        from corridor_cli.logs import configure
+
+        configure(settings.log_level if args.command == "serve" else "WARNING", settings.env)
+        return _run(args, settings) or 0
+    except CorridorError as problem:
+        print(f"corridor: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as problem:  # one line for anything unforeseen, details only in debug logs
+        from corridor_cli.logs import redact
+
+        log.debug("unexpected failure", exc_info=True)
+        print(
+            f"corridor: {type(problem).__name__}: {redact(str(problem)).splitlines()[0][:300]}",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _run(args: argparse.Namespace, settings) -> int | None:
+    if args.command == "demo":
+        from corridor_cli.demo import run_demo
+
+        return run_demo(settings, args.database, Path(args.out))
+    if args.command == "serve":
+        from corridor_cli.serve import serve
+
+        return asyncio.run(serve(settings))
+    if args.command == "db":
+        from storage.schema import upgrade
+
+        upgrade(settings.database_url)
+        print("Database schema is up to date.")
+        return 0
+    if args.command == "teams-package":
+        return _teams_package(settings, args.out)
+    from corridor_cli.wiring import build_context
+
+    ctx = build_context(settings.database_url, settings.engine)
+    return _COMMANDS[args.command](ctx, args)
+
+
+def _round(ctx, args) -> int:
+    from bot.rounds import run_round
+    from bot.weeks import parse_week
+
+    try:
+        week = parse_week(args.week) if args.week else None
+    except ValueError as problem:
+        raise CorridorError(str(problem)) from None
+    report = run_round(ctx, week, dry_run=args.dry_run)
+    print(report.summary())
+    if args.dry_run:
+        for pair in report.pairs:
+            print(f"  {pair.clinician.describe()}  +  {pair.manager.describe()}  @ {pair.meetup.summary()}")
+    return 0
+
+
+def _digest(ctx, args) -> int:
+    import base64
+
+    from bot.digest import send_digest
+    from bot.weeks import month_bounds
+
+    if args.month:
+        try:
+            month_bounds(args.month)
+        except ValueError as problem:
+            raise CorridorError(str(problem)) from None
+    report = send_digest(ctx, args.month, dry_run=args.dry_run)
+    if report.message is not None:
+        print("\n".join(report.message.lines()))
+        if args.chart and report.message.chart_png_base64:
+            Path(args.chart).write_bytes(base64.b64decode(report.message.chart_png_base64))
+            print(f"Chart written to {args.chart}")
+    print(report.summary())
+    return 0
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as problem:
+        raise CorridorError(f"cannot read {path}: {getattr(problem, 'strerror', None) or problem}") from None
+
+
+def _places(ctx, args) -> int:
+    from bot.imports import import_places, read_places
+    from corridor_cli.yaml_lines import load_with_lines
+
+    document, line_of = load_with_lines(_read(args.file), args.file)
+    sites, places = import_places(ctx, read_places(document, line_of))
+    print(f"Imported {sites} new site(s) and {places} new place(s) from {args.file}.")
+    return 0
+
+
+def _participants(ctx, args) -> int:
+    from bot.imports import import_staff
+
+    added, updated = import_staff(ctx, _read(args.file))
+    print(f"Enrolled {added} new participant(s) and updated {updated} from {args.file}.")
+    return 0
+
+
+def _exclusions(ctx, args) -> int:
+    from bot.imports import import_exclusions
+
+    count = import_exclusions(ctx, _read(args.file))
+    print(f"Recorded {count} do-not-pair rule(s) from {args.file}.")
+    return 0
+
+
+def _export(ctx, args) -> int:
+    from bot.exports import export_rows
+
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        raise CorridorError(f"--since must be a date written as YYYY-MM-DD, not '{args.since}'.") from None
+    columns, rows = export_rows(ctx, args.what, since)
+    try:
+        with open(args.out, "w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(columns)
+            writer.writerows(rows)
+    except OSError as problem:
+        raise CorridorError(f"cannot write {args.out}: {problem.strerror}") from None
+    print(f"Wrote {len(rows)} row(s) of {args.what} to {args.out}.")
+    return 0
+
+
+def _status(ctx, args) -> int:
+    from bot.stats import programme_stats
+
+    print("\n".join(programme_stats(ctx).lines()))
+    return 0
+
+
+def _forget(ctx, args) -> int:
+    from bot.context import default_programme
+    from bot.erasure import forget_user
+
+    with ctx.uow() as uow:
+        programme = default_programme(uow, ctx.settings)
+        uow.commit()
+    if not forget_user(ctx, programme.id, args.platform, args.user_id):
+        raise CorridorError(
+            f"nobody with {args.platform} id {args.user_id} is enrolled (or they were already erased)"
+        )
+    print(f"Erased {args.platform} user {args.user_id}: only anonymous counts remain.")
+    return 0
+
+
+def _teams_package(settings, out: str) -> int:
+    from adapters.teams.config import TeamsConfig
+    from adapters.teams.package import build_package
+
+    config = TeamsConfig.from_env(settings.env)
+    if config is None:
+        raise CorridorError("set MICROSOFT_APP_ID (the bot's app id) before building the Teams package")
+    build_package(config, Path(out))
+    print(f"Teams app package written to {out}; upload it in Teams admin centre > Manage apps.")
+    return 0
+
+
+_COMMANDS = {
+    "round": _round,
+    "digest": _digest,
+    "places": _places,
+    "participants": _participants,
+    "exclusions": _exclusions,
+    "export": _export,
+    "status": _status,
+    "forget": _forget,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""`corridor serve`: the bots' HTTP endpoints, Socket Mode, the scheduler and the delivery worker."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from aiohttp import web
+
+from bot.delivery import DeliveryWorker
+from corridor_cli.wiring import build_context
+from scheduler.jobs import Jobs
+from scheduler.service import build_scheduler
+
+log = logging.getLogger("corridor.serve")
+
+
+def platform_adapters(ctx, env) -> list:
+    adapters = []
+    from adapters.slack.config import SlackConfig
+
+    slack = SlackConfig.from_env(env)
+    if slack is not None:
+        from adapters.slack import SlackAdapter
+
+        adapters.append(SlackAdapter(ctx, slack))
+    from adapters.teams.config import TeamsConfig
+
+    teams = TeamsConfig.from_env(env)
+    if teams is not None:
+        from adapters.teams import TeamsAdapter
+
+        adapters.append(TeamsAdapter(ctx, teams))
+    return adapters
+
+
+async def serve(settings) -> int:
+    ctx = build_context(settings.database_url, settings.engine)
+    adapters = platform_adapters(ctx, settings.env)
+    if not adapters:
+        log.warning(
+            "No platform is configured (set SLACK_BOT_TOKEN and/or MICROSOFT_APP_ID); "
+            "rounds will run and messages will wait in the outbox until one is."
+        )
+    web_app = web.Application()
+    web_app.router.add_get("/healthz", _health)
+    for adapter in adapters:
+        adapter.attach(web_app)
+    runner = web.AppRunner(web_app)
+    await runner.setup()
+    await web.TCPSite(runner, port=settings.port).start()
+    log.info("listening on port %d", settings.port)
+    worker = DeliveryWorker(ctx, {a.notifier.platform: a.notifier for a in adapters})
+    jobs = Jobs(ctx, worker)
+    await asyncio.to_thread(jobs.catch_up)
+    scheduler = build_scheduler(jobs, settings.delivery_interval)
+    scheduler.start()
+    for adapter in adapters:
+        await adapter.start()
+    try:
+        await _until_stopped()
+    finally:
+        scheduler.shutdown(wait=False)
+        for adapter in adapters:
+            await adapter.close()
+        await runner.cleanup()
+    return 0
+
+
+async def _health(_request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+
+
+async def _until_stopped() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    log.info("stopping")

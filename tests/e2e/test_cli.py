@@ -1,0 +1,252 @@
+"""An organiser's stories, told through the real `corridor` command in separate processes.
+
+Each test gets its own folder (the working directory, so no stray .env is read) and its
+own SQLite file. Everything is checked the way an organiser would: by what the command
+prints, its exit status, and the files it writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# The columns the issue documents for `corridor export`.
+PAIR_COLUMNS = [
+    "week",
+    "clinician_platform",
+    "clinician_user_id",
+    "manager_platform",
+    "manager_user_id",
+    "clinician_site",
+    "manager_site",
+    "place",
+]
+OUTCOME_COLUMNS = ["week", "reporter_platform", "reporter_user_id", "outcome", "reason"]
+PLACES = """\
+sites:
+  - name: St Mary's
+    places:
+      - name: Level 2 staff kitchen
+        kind: kitchen            # kitchen | corridor | canteen | other
+        directions: Through the double doors beside Ward 7
+      - name: Outpatients coffee point
+        kind: corridor
+        directions: By the lifts opposite Clinic C
+  - name: Charing Cross
+    places:
+      - name: Atrium coffee point
+        kind: corridor
+        directions: Under the stairs in the main atrium
+"""
+
+STAFF = """\
+platform,user_id,name,email,role,site,department,capacity
+console,U1,Dr Amara Okafor,amara@example.org,clinician,St Mary's,Cardiology,
+console,U2,Ben Hughes,,manager,St Mary's,Operations,2
+console,U3,Sister Chloe Patel,,clinician,Charing Cross,Theatres,
+console,U4,Dev Walsh,dev@example.org,manager,Charing Cross,Finance,1
+console,U5,Esther Nguyen,,clinician,St Mary's,Maternity,
+"""
+
+
+def _command() -> list[str]:
+    script = Path(sys.executable).with_name("corridor")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "corridor_cli.main"]
+
+
+class Organiser:
+    """Types `corridor ...` in one folder against one database."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("CORRIDOR_")}
+        self.env["CORRIDOR_DATABASE_URL"] = f"sqlite:///{folder / 'c.db'}"
+
+    def write(self, name: str, text: str) -> str:
+        (self.folder / name).write_text(text, encoding="utf-8")
+        return name
+
+    def start(self, *args: str, **extra_env: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [*_command(), *args],
+            cwd=self.folder,
+            env={**self.env, **extra_env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def run(self, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+        return _finish(self.start(*args, **extra_env))
+
+    def ok(self, *args: str) -> str:
+        return _succeeded(args, self.run(*args))
+
+    def all_ok(self, *commands: tuple[str, ...]) -> list[str]:
+        """Several independent commands run side by side (they only read) to save start-up time."""
+        started = [(args, self.start(*args)) for args in commands]
+        return [_succeeded(args, _finish(process)) for args, process in started]
+
+    def refused(self, *args: str, **extra_env: str) -> str:
+        """The command fails with exactly one clear line on stderr and no traceback."""
+        return _one_line_refusal(args, self.run(*args, **extra_env))
+
+    def all_refused(self, *commands: tuple[tuple[str, ...], dict[str, str]]) -> list[str]:
+        """Several independent refusals, run side by side to save start-up time."""
+        started = [(args, self.start(*args, **env)) for args, env in commands]
+        return [_one_line_refusal(args, _finish(process)) for args, process in started]
+
+    def rows(self, name: str) -> tuple[list[str], list[dict[str, str]]]:
+        with open(self.folder / name, newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            return list(reader.fieldnames or []), list(reader)
+
+
+def _finish(process: subprocess.Popen[str]) -> subprocess.CompletedProcess[str]:
+    stdout, stderr = process.communicate(timeout=60)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def _succeeded(args: tuple[str, ...], done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 0, f"corridor {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.stdout
+
+
+def _answer(org: Organiser, user_id: str, answer: str) -> None:
+    """What the intro's buttons do: a person tells Corridor how their pair went."""
+    from bot.chat import handle
+    from bot.config import EngineSettings
+    from bot.context import Sender, default_programme
+    from corridor_cli.wiring import build_context
+
+    ctx = build_context(org.env["CORRIDOR_DATABASE_URL"], EngineSettings())
+    with ctx.uow() as uow:
+        programme = default_programme(uow, ctx.settings)
+        me = uow.participants.find(programme.id, "console", user_id)
+        (pair,) = uow.pairs.for_participant(me.id, 1)
+    reply = handle(ctx, Sender("console", user_id, me.display_name), f"outcome {pair.id} {answer}")
+    assert not reply.rejected, reply.text
+
+
+def _one_line_refusal(args: tuple[str, ...], done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode != 0, f"corridor {' '.join(args)} should have failed:\n{done.stdout}"
+    assert "Traceback" not in done.stderr, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, f"corridor {' '.join(args)}: expected one line on stderr, got:\n{done.stderr}"
+    return lines[0]
+
+
+@pytest.fixture
+def organiser(tmp_path: Path) -> Organiser:
+    return Organiser(tmp_path)
+
+
+@pytest.fixture
+def set_up(organiser: Organiser) -> Organiser:
+    assert "2 new site(s) and 3 new place(s)" in organiser.ok(
+        "places", "import", organiser.write("places.yml", PLACES)
+    )
+    assert "Enrolled 5 new participant(s)" in organiser.ok(
+        "participants", "import", organiser.write("staff.csv", STAFF)
+    )
+    return organiser
+
+
+def test_an_organisers_first_week(set_up: Organiser) -> None:
+    org = set_up
+
+    preview = org.ok("round", "run", "--dry-run")
+    assert "would pair 3 clinician-manager pair(s)" in preview
+    assert "Dr Amara Okafor" in preview and "Level 2 staff kitchen" in preview
+    status = org.ok("status")
+    assert "No rounds yet." in status
+    assert "0 waiting" in status
+
+    first = org.ok("round", "run")
+    assert "paired 3 clinician-manager pair(s)" in first
+    again = org.ok("round", "run")
+    pass
+    assert "Nothing was recorded" in again
+
+    _answer(org, "U3", "could_not_meet shift_clash")  # a button click, as the console adapter sends it
+    status, _, _ = org.all_ok(
+        ("status",),
+        ("export", "pairs", "--out", "pairs.csv"),
+        ("export", "outcomes", "--since", "2026-01-01", "--out", "outcomes.csv"),
+    )
+    assert "Active: 3 clinician(s), 2 manager(s)" in status
+    assert ", 3 pair(s)" in status
+    assert "5 waiting" in status  # three intros to clinicians, two to managers (one has two pairs)
+
+    columns, pairs = org.rows("pairs.csv")
+    assert columns == PAIR_COLUMNS
+    assert len(pairs) == 3
+    assert {p["clinician_user_id"] for p in pairs} == {"U1", "U3", "U5"}
+    assert all(p["clinician_platform"] == p["manager_platform"] == "console" for p in pairs)
+    assert all(p["week"] == pairs[0]["week"] and p["place"] for p in pairs)
+    week = pairs[0]["week"]
+
+    columns, outcomes = org.rows("outcomes.csv")
+    assert columns == OUTCOME_COLUMNS
+    assert outcomes == [
+        {
+            "week": week,
+            "reporter_platform": "console",
+            "reporter_user_id": "U3",
+            "outcome": "could_not_meet",
+            "reason": "shift_clash",
+        }
+    ]
+
+    assert "Erased console user U1" in org.ok("forget", "console", "U1")
+    org.ok("export", "pairs", "--out", "after.csv")
+    _, after = org.rows("after.csv")
+    ids = {p["clinician_user_id"] for p in after}
+    assert "U1" not in ids
+    assert any(i.startswith("erased-") for i in ids), ids
+    assert "Dr Amara Okafor" not in (org.folder / "after.csv").read_text(encoding="utf-8")
+    assert "nobody with console id U1" in org.refused("forget", "console", "U1")
+
+    digest = org.ok("digest", "send", "--month", "2026-11", "--dry-run")
+    assert "November 2026" in digest
+    assert "Amara" not in digest and "Okafor" not in digest
+
+
+def test_a_bad_places_file_is_rejected_whole(organiser: Organiser) -> None:
+    bad = PLACES.replace(
+        "kind: corridor\n        directions: By the lifts", "kind: cupboard\n        directions: x"
+    )
+    line_of_bad_kind = bad.splitlines().index("        kind: cupboard") + 1
+    error = organiser.refused("places", "import", organiser.write("bad.yml", bad))
+    assert f"line {line_of_bad_kind}" in error
+    assert "kind" in error and "cupboard" in error
+    assert "Nothing was imported" in error or "nothing was imported" in error
+    assert "(0 site(s), 0 meeting place(s))" in organiser.ok("status")
+
+
+def test_a_staff_list_with_an_unknown_site_enrols_nobody(organiser: Organiser) -> None:
+    organiser.ok("places", "import", organiser.write("places.yml", PLACES))
+    lines = STAFF.splitlines()
+    lines[3] = lines[3].replace("Charing Cross", "Hammersmith")  # line 4 of the file
+    error = organiser.refused("participants", "import", organiser.write("bad.csv", "\n".join(lines) + "\n"))
+    assert "line 4" in error and "site" in error and "Hammersmith" in error
+    assert "St Mary's" in error and "Charing Cross" in error  # the known sites are listed
+    assert "Active: 0 clinician(s), 0 manager(s)" in organiser.ok("status")
+
+
+def test_bad_arguments_and_settings_get_one_clear_line(organiser: Organiser) -> None:
+    week, since, setting = organiser.all_refused(
+        (("round", "run", "--week", "2026-W99"), {}),
+        (("export", "pairs", "--since", "yesterday", "--out", "x.csv"), {}),
+        (("status",), {"CORRIDOR_REPEAT_WINDOW": "lots"}),
+    )
+    assert "week 99" in week and "2026-W48" in week  # says what is wrong and what to write
+    assert "--since" in since and "yesterday" in since and "YYYY-MM-DD" in since
+    assert not (organiser.folder / "x.csv").exists()
+    assert "CORRIDOR_REPEAT_WINDOW" in setting and "lots" in setting

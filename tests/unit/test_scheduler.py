@@ -1,0 +1,73 @@
+"""Scheduled jobs, driven by a clock we move by hand: nothing here sleeps."""
+
+import asyncio
+from datetime import UTC, datetime
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.rounds import run_round
+from scheduler.jobs import Jobs
+from scheduler.service import build_scheduler
+
+
+def _staffed(hospital):
+    for i in range(3):
+        hospital.join(f"c{i}", "clinician")
+        hospital.join(f"m{i}", "manager")
+    return Jobs(hospital.ctx, hospital.worker)
+
+
+def test_the_weekly_round_waits_for_monday_nine_oclock(hospital):
+    jobs = _staffed(hospital)
+    hospital.clock.set(datetime(2026, 11, 30, 8, 59, tzinfo=UTC))
+    assert jobs.round_if_due() is None
+    hospital.clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
+    assert jobs.round_if_due().recorded
+    assert jobs.round_if_due().already_done
+
+
+def test_a_round_missed_while_the_process_was_down_runs_at_start_up(hospital):
+    jobs = _staffed(hospital)
+    run_round(hospital.ctx)  # week 48 ran
+    # The process was down from Sunday to Wednesday of week 49.
+    hospital.clock.set(datetime(2026, 12, 2, 14, 0, tzinfo=UTC))
+    jobs.catch_up()
+    weeks = sorted(r.week for r in hospital.store().rounds.values())
+    assert weeks == ["2026-W48", "2026-W49"]
+    report = asyncio.run(jobs.deliver())
+    assert report.sent == len(hospital.outbox())
+
+
+def test_the_digest_comes_on_the_first_weekday_for_the_month_before(hospital):
+    jobs = _staffed(hospital)
+    run_round(hospital.ctx)
+    hospital.chat.send("olivia", "admin channel here")
+    # 1 November 2026 is a Sunday, so November's first weekday is Monday the 2nd;
+    # December's is Tuesday the 1st.
+    hospital.clock.set(datetime(2026, 12, 1, 8, 0, tzinfo=UTC))
+    assert jobs.digest_if_due() is None
+    hospital.clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    assert jobs.digest_if_due().month == "2026-11"
+    assert jobs.digest_if_due().already_sent
+    assert len(hospital.outbox("digest")) == 1
+
+
+def test_the_round_time_follows_the_local_clock_in_summer(hospital):
+    jobs = _staffed(hospital)
+    # In June London is UTC+1: 09:00 local is 08:00 UTC.
+    hospital.clock.set(datetime(2026, 6, 1, 7, 59, tzinfo=UTC))
+    assert jobs.round_if_due() is None
+    hospital.clock.set(datetime(2026, 6, 1, 8, 0, tzinfo=UTC))
+    assert jobs.round_if_due().recorded
+
+
+def test_apscheduler_triggers_fire_when_the_settings_say(hospital):
+    scheduler = build_scheduler(Jobs(hospital.ctx, hospital.worker))
+    triggers = {job.id: job.trigger for job in scheduler.get_jobs()}
+    assert set(triggers) == {"weekly-round", "follow-up-sweep", "monthly-digest", "delivery", "housekeeping"}
+    zone = hospital.ctx.settings.timezone
+    wednesday = datetime(2026, 11, 25, 12, 0, tzinfo=zone)
+    round_trigger: CronTrigger = triggers["weekly-round"]
+    assert round_trigger.get_next_fire_time(None, wednesday) == datetime(2026, 11, 30, 9, 0, tzinfo=zone)
+    digest_fire = triggers["monthly-digest"].get_next_fire_time(None, wednesday)
+    assert digest_fire == datetime(2026, 12, 1, 9, 0, tzinfo=zone)
