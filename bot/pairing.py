@@ -22,6 +22,8 @@ search only runs for the rare person whose every free slot is barred.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import random
 import sys
 from collections import deque
@@ -30,6 +32,8 @@ from dataclasses import dataclass, field
 
 _KEY_SHIFT = 32
 _MAX_DEPTH = 400
+_CLINICIAN, _SLOT = 0, 1
+_SOURCE = (2, 0)
 
 
 def meeting_key(clinician_id: int, manager_id: int) -> int:
@@ -79,6 +83,7 @@ class _Matcher:
         self.site_of.update({m.id: m.site_id for m in job.managers})
         self.slot_of: dict[int, int] = {}  # clinician -> slot
         self.holder: dict[int, int] = {}  # slot -> clinician
+        self.slots_by_site: dict[int, list[int]] = {}
         self.strict = True
 
     def run(self) -> PairingResult:
@@ -104,7 +109,7 @@ class _Matcher:
 
     # --- phases ---------------------------------------------------------------------------
     def _match_within_sites(self) -> None:
-        slots_by_site: dict[int, list[int]] = {}
+        slots_by_site = self.slots_by_site
         for slot, manager in enumerate(self.slot_manager):
             slots_by_site.setdefault(self.site_of[manager], []).append(slot)
         free_by_site = {site: deque(slots) for site, slots in slots_by_site.items()}
@@ -116,34 +121,127 @@ class _Matcher:
         self.free = deque(s for s in range(len(self.slot_manager)) if s not in self.holder)
 
     def _match_across_sites(self) -> None:
+        waiting = [c for c in self.clinicians if c not in self.slot_of]
+        # Everyone who can simply take a free slot does so first, in priority order; only then
+        # are people moved along. Moving first could take someone off a same-site slot, or
+        # place a later clinician where an earlier one could have gone.
+        for clinician in waiting:
+            if not self.free:
+                return
+            slot = _take_first(self.free, lambda s, c=clinician: self._allowed(c, s))
+            if slot is not None:
+                self._assign(clinician, slot)
         every_slot = range(len(self.slot_manager))
         dead: set[int] = set()
-        for clinician in self.clinicians:
+        for clinician in waiting:
             if clinician not in self.slot_of:
                 self._match(clinician, self.free, every_slot, dead)
 
     def _allow_unavoidable_repeats(self) -> None:
-        self.strict = False
-        for clinician in self.clinicians:
-            if clinician in self.slot_of or not self.free:
-                continue
-            best = self._oldest_meeting_slot(clinician)
-            if best is not None:
-                self.free.remove(best)
-                self._assign(clinician, best)
+        """Pair whoever is still waiting, through the fewest repeats and then the oldest.
 
-    def _oldest_meeting_slot(self, clinician: int) -> int | None:
-        site = self.site_of[clinician]
-        best, best_rank = None, None
-        for slot in self.free:
-            if not self._allowed(clinician, slot):
+        Successive cheapest augmenting paths (min-cost flow): a repeat costs more than any
+        sum of staleness, so each step adds a pair with the fewest extra repeats, and the
+        matching stays the cheapest of its size. Phases one and two leave a maximum
+        repeat-free matching, which costs nothing, so the potentials start at zero.
+        This phase runs only when people wait while slots stay free, which in a large
+        programme means almost nobody; its searches scan every slot per person reached.
+        """
+        self.strict = False
+        waiting = [c for c in self.clinicians if c not in self.slot_of]
+        potential: dict[tuple[int, int], int] = {}
+        while waiting and self.free:
+            path = self._cheapest_augmenting_path(waiting, potential)
+            if path is None:
+                return
+            self.free.remove(path[-1][1])
+            waiting.remove(path[0][0])
+            for clinician, slot in path:
+                self._assign(clinician, slot)
+
+    def _cost(self, clinician: int, slot: int) -> int | None:
+        """None when barred; 0 for a fresh pair; a repeat costs more the more recent it is."""
+        key = meeting_key(clinician, self.slot_manager[slot])
+        if key in self.job.exclusions:
+            return None
+        age = self.job.rounds_since_met.get(key)
+        window = self.job.repeat_window
+        if age is None or age > window:
+            return 0
+        return window * len(self.slot_manager) + 1 + (window + 1 - age)
+
+    def _cheapest_augmenting_path(
+        self, waiting: list[int], potential: dict[tuple[int, int], int]
+    ) -> list[tuple[int, int]] | None:
+        """Dijkstra with potentials from every waiting clinician to the nearest free slot.
+
+        Nodes are (_CLINICIAN, id), (_SLOT, index) and _SOURCE. Returns the new
+        (clinician, slot) pairs along the path, from the waiting clinician to the free slot.
+        """
+        pot = potential.get
+        dist: dict[tuple[int, int], int] = {}
+        reached_by: dict[int, int] = {}  # slot -> clinician who reaches it cheapest
+        settled: list[tuple[int, int]] = []
+        done: set[tuple[int, int]] = set()
+        heap: list[tuple[int, int, tuple[int, int]]] = []
+        order = itertools.count()
+        for clinician in waiting:
+            node = (_CLINICIAN, clinician)
+            dist[node] = pot(_SOURCE, 0) - pot(node, 0)
+            heapq.heappush(heap, (dist[node], next(order), node))
+        target = None
+        while heap:
+            d, _, node = heapq.heappop(heap)
+            if node in done or d > dist[node]:
                 continue
-            manager = self.slot_manager[slot]
-            age = self.job.rounds_since_met.get(meeting_key(clinician, manager), sys.maxsize)
-            rank = (age, self.site_of[manager] == site)
-            if best_rank is None or rank > best_rank:
-                best, best_rank = slot, rank
-        return best
+            done.add(node)
+            settled.append(node)
+            kind, ident = node
+            if kind == _SLOT:
+                holder = self.holder.get(ident)
+                if holder is None:
+                    target = ident
+                    break
+                nxt = (_CLINICIAN, holder)
+                nd = d - self._cost(holder, ident) + pot(node, 0) - pot(nxt, 0)
+                if nd < dist.get(nxt, nd + 1):
+                    dist[nxt] = nd
+                    heapq.heappush(heap, (nd, next(order), nxt))
+                continue
+            own = self.slot_of.get(ident)
+            base = d + pot(node, 0)
+            for slot in self._slots_nearest_first(ident):
+                cost = self._cost(ident, slot)
+                nxt = (_SLOT, slot)
+                if slot == own or cost is None or nxt in done:
+                    continue
+                nd = base + cost - pot(nxt, 0)
+                if nd < dist.get(nxt, nd + 1):
+                    dist[nxt] = nd
+                    reached_by[slot] = ident
+                    heapq.heappush(heap, (nd, next(order), nxt))
+        if target is None:
+            return None
+        # Keep every reduced cost non-negative for the next search (Johnson's potentials).
+        reach = dist[(_SLOT, target)]
+        potential[_SOURCE] = pot(_SOURCE, 0) - reach
+        for node in settled:
+            potential[node] = pot(node, 0) + dist[node] - reach
+        path, slot = [], target
+        while True:
+            clinician = reached_by[slot]
+            path.append((clinician, slot))
+            if clinician not in self.slot_of:
+                return path[::-1]
+            slot = self.slot_of[clinician]
+
+    def _slots_nearest_first(self, clinician: int) -> Iterator[int]:
+        """Same-site slots first, so that of two equally good paths the shared kitchen wins."""
+        site = self.site_of[clinician]
+        yield from self.slots_by_site.get(site, ())
+        for slot, manager in enumerate(self.slot_manager):
+            if self.site_of[manager] != site:
+                yield slot
 
     # --- matching -------------------------------------------------------------------------
     def _match(self, clinician: int, free: deque[int], scope: Iterable[int], dead: set[int]) -> None:

@@ -71,7 +71,8 @@ class SlackConfig:
     def __repr__(self) -> str:
         # Secrets never reach logs or tracebacks: say only whether each is set.
         return (
-            f"SlackConfig(mode={'socket' if self.socket_mode else 'http'}, bot_token={_mask(self.bot_token)}, "
+            f"SlackConfig(mode={'socket' if self.socket_mode else 'http'}, "
+            f"bot_token={_mask(self.bot_token)}, "
             f"app_token={_mask(self.app_token)}, signing_secret={_mask(self.signing_secret)}, "
             f"api_url={self.api_url!r}, organisers={sorted(self.organisers)!r}, "
             f"digest_channel={self.digest_channel!r})"

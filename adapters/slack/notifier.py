@@ -33,7 +33,8 @@ class SlackNotifier:
     def __init__(self, ctx: Context, client: AsyncWebClient, pacers: Pacers | None = None):
         self.ctx = ctx
         self.client = client
-        self.pacers = pacers or Pacers()
+        # Slots are handed to the outbox, so they are kept in the outbox's time.
+        self.pacers = pacers or Pacers(clock=lambda: ctx.clock.now().timestamp())
 
     async def send(self, message: OutboxMessage) -> Delivered:
         try:

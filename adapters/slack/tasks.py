@@ -32,7 +32,7 @@ class Background:
     async def close(self, grace: float = 5.0) -> None:
         if not self._tasks:
             return
-        done, pending = await asyncio.wait(list(self._tasks), timeout=grace)
+        _, pending = await asyncio.wait(list(self._tasks), timeout=grace)
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)

@@ -18,7 +18,7 @@ from bot.errors import CorridorError
 
 log = logging.getLogger("corridor.teams")
 MESSAGES_PATH = "/api/messages"
-SORRY = "Sorry, something went wrong on Corridor's side and nothing was changed. Please try again later."
+SORRY = "Sorry, something went wrong on Corridor's side. Please try again in a moment; `status` shows where you stand."
 
 
 class TeamsAdapter:

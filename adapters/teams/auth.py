@@ -16,7 +16,6 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import AuthenticateRequestResult, ClaimsIdentity, ConnectorFactory
-from urllib3.util import Retry
 
 from adapters.teams.config import TeamsConfig
 
@@ -30,7 +29,10 @@ class _SingleTryConnectorFactory(ConnectorFactory):
 
     async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
         client = await self.inner.create(service_url, audience)
-        client.config.retry_policy.policy = Retry(total=0, raise_on_status=False)
+        # The client's HTTP session already holds this Retry object, so it is changed in place.
+        retry = client.config.retry_policy
+        retry.retries = 0
+        retry.policy.status_forcelist = frozenset()
         client.config.connection.timeout = self.timeout
         return client
 

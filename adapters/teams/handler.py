@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from botbuilder.core import ActivityHandler, TurnContext
+from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsInfo
-from botbuilder.schema import Activity, AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, ChannelAccount
+from botbuilder.schema import Activity, AdaptiveCardInvokeResponse, ChannelAccount
 
 from adapters.teams import activities as a
 from adapters.teams import references
@@ -49,29 +49,38 @@ class CorridorTeamsBot(ActivityHandler):
         command, reply = await self._answer(turn, text.strip())
         if clicked and activity.reply_to_id:
             updated = await self._recorded(activity, command, reply, clicked.get("card"))
-            if updated is not None:
-                card = a.card_message(updated, reply.text)
-                card.id = activity.reply_to_id
-                await turn.update_activity(card)
+            if updated is not None and await self._redraw(turn, updated, reply):
                 return
         await turn.send_activity(a.reply_message(reply))
 
-    async def on_adaptive_card_invoke(
-        self, turn: TurnContext, invoke_value: AdaptiveCardInvokeValue
-    ) -> AdaptiveCardInvokeResponse:
-        """An Action.Execute click: answered in the invoke response, which replaces the card."""
-        action = invoke_value.action or {}
+    async def _redraw(self, turn: TurnContext, card: dict, reply: Reply) -> bool:
+        """Replace the clicked card; if Teams refuses, the answer goes into the chat instead."""
+        message = a.card_message(card, reply.text)
+        message.id = turn.activity.reply_to_id
+        try:
+            await turn.update_activity(message)
+        except Exception as problem:  # the answer is recorded either way; only the drawing failed
+            log.warning("could not update a clicked card: %s", type(problem).__name__)
+            return False
+        return True
+
+    async def on_invoke_activity(self, turn: TurnContext) -> InvokeResponse:
+        if turn.activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn)
+        # Answered here rather than in on_adaptive_card_invoke: that path serialises the body
+        # twice, which CloudAdapter cannot send. Handing it the model keeps it to once.
+        return InvokeResponse(status=200, body=await self._card_action(turn))
+
+    async def _card_action(self, turn: TurnContext) -> AdaptiveCardInvokeResponse:
+        """An Action.Execute click: the answer replaces the clicked card (the redrawn intro for
+        an outcome, otherwise the reply as a card)."""
+        value = turn.activity.value if isinstance(turn.activity.value, dict) else {}
+        action = value.get("action") if isinstance(value.get("action"), dict) else {}
         data = action.get("data") if isinstance(action.get("data"), dict) else {}
         text = str(data.get("command") or action.get("verb") or "")
         command, reply = await self._answer(turn, text.strip())
         updated = await self._recorded(turn.activity, command, reply, data.get("card"))
-        if updated is None and (reply.buttons or reply.rejected):
-            updated = reply_card(reply)
-        if updated is not None:
-            return AdaptiveCardInvokeResponse(status_code=200, type=CONTENT_TYPE, value=updated)
-        return AdaptiveCardInvokeResponse(
-            status_code=200, type="application/vnd.microsoft.activity.message", value=reply.text
-        )
+        return AdaptiveCardInvokeResponse(status_code=200, type=CONTENT_TYPE, value=updated or reply_card(reply))
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn: TurnContext) -> None:
         activity = turn.activity
@@ -79,7 +88,9 @@ class CorridorTeamsBot(ActivityHandler):
             return  # people joining a team the app is already in: not ours to greet
         if a.is_personal(activity):
             reference = TurnContext.get_conversation_reference(activity)
-            await asyncio.to_thread(references.remember_person, self.ctx, a.user_id(activity), reference)
+            await asyncio.to_thread(
+                references.remember_person, self.ctx, a.user_id(activity), reference, a.tenant_id(activity)
+            )
             await turn.send_activity(a.card_message(welcome_card(), "Welcome to Corridor"))
         else:
             await turn.send_activity(a.card_message(team_welcome_card(), "Corridor is here"))
@@ -93,7 +104,8 @@ class CorridorTeamsBot(ActivityHandler):
             if isinstance(command, c.AdminChannelHere):
                 reference = TurnContext.get_conversation_reference(activity)
                 channel = a.channel_id(activity)
-                await asyncio.to_thread(references.remember_channel, self.ctx, channel, reference)
+                tenant = a.tenant_id(activity)
+                await asyncio.to_thread(references.remember_channel, self.ctx, channel, reference, tenant)
         email = await self._email(turn) if isinstance(command, c.Join) else None
         organisers = self.ctx.settings.organisers.get(a.PLATFORM, frozenset())
         sender = a.sender_from(activity, self.config, organisers, email)
@@ -115,7 +127,8 @@ class CorridorTeamsBot(ActivityHandler):
         if isinstance(command, c.ForgetMe) and command.confirmed:
             references.forget_person(self.ctx, who)
         else:
-            references.remember_person(self.ctx, who, TurnContext.get_conversation_reference(activity))
+            reference = TurnContext.get_conversation_reference(activity)
+            references.remember_person(self.ctx, who, reference, a.tenant_id(activity))
 
     async def _email(self, turn: TurnContext) -> str | None:
         """Their work email, so a partner on Slack can reach them; Teams knows it, the message doesn't."""

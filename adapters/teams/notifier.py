@@ -52,7 +52,7 @@ class TeamsNotifier:
         activity = card_message(render(content), summary(content))
         try:
             reference = await self._reference(content)
-            await self.limiter.acquire(reference.conversation.id, _tenant(reference))
+            await self.limiter.acquire(reference.conversation.id, references.tenant_of(reference) or "?")
             return Delivered(await self._continue(reference, activity))
         except Exception as error:
             outcome = classify(error)
@@ -77,9 +77,9 @@ class TeamsNotifier:
         """Create the one-to-one chat with someone the bot has never heard from, and keep it."""
         if not person.workspace_id:
             raise PermanentFailure(f"no Teams tenant is known for participant {person.participant_id}")
-        tenant = await asyncio.to_thread(references.load_tenant, self.ctx, person.workspace_id)
-        service_url = tenant.get("service_url") or self.config.service_url
-        bot = ChannelAccount.deserialize(tenant["bot"]) if "bot" in tenant else self._bot_account()
+        known = await asyncio.to_thread(references.load_tenant, self.ctx, person.workspace_id)
+        service_url = known.get("service_url") or self.config.service_url
+        bot = ChannelAccount.deserialize(known["bot"]) if "bot" in known else self._bot_account()
         parameters = ConversationParameters(
             is_group=False,
             bot=bot,
@@ -93,15 +93,13 @@ class TeamsNotifier:
         async def keep(turn: TurnContext) -> None:
             created.append(TurnContext.get_conversation_reference(turn.activity))
 
-        await self.adapter.create_conversation(
-            self.config.app_id or None, keep, parameters, TEAMS_CHANNEL, service_url
-        )
+        await self.adapter.create_conversation(self.config.app_id, keep, parameters, TEAMS_CHANNEL, service_url)
         reference = created[0]
         reference.user = ChannelAccount(id=person.user_id, aad_object_id=person.user_id, name=person.name)
-        reference.conversation = ConversationAccount(
-            id=reference.conversation.id, conversation_type="personal", tenant_id=person.workspace_id
-        )
-        await asyncio.to_thread(references.remember_person, self.ctx, person.user_id, reference)
+        reference.conversation = ConversationAccount(id=reference.conversation.id, conversation_type="personal")
+        tenant = person.workspace_id
+        await asyncio.to_thread(references.remember_person, self.ctx, person.user_id, reference, tenant)
+        reference = references.with_tenant(reference, tenant)
         return reference
 
     def _bot_account(self) -> ChannelAccount:
@@ -109,25 +107,25 @@ class TeamsNotifier:
         return ChannelAccount(id=f"28:{self.config.app_id}", name=self.config.app_name)
 
     async def _continue(self, reference: ConversationReference, activity: Activity) -> str | None:
-        """Send one activity into a known conversation and return its id.
+        """Send one activity into a known conversation as a new message, and return its id.
 
-        The send happens inside the SDK's turn pipeline, which hands exceptions to the
-        adapter's on_turn_error; catching them here is what lets them reach the outbox.
+        `turn.send_activity` would make it a reply to the SDK's made-up continuation id; in a
+        channel that is not where a digest belongs, so the activity is addressed here and
+        handed to the adapter directly. The send happens inside the SDK's turn pipeline,
+        which passes exceptions to on_turn_error; catching them here lets them reach the outbox.
         """
         result: dict = {}
 
         async def send(turn: TurnContext) -> None:
             try:
-                response = await turn.send_activity(activity)
+                outgoing = TurnContext.apply_conversation_reference(activity, reference)
+                outgoing.reply_to_id = None
+                [response] = await turn.adapter.send_activities(turn, [outgoing])
                 result["id"] = response.id if response else None
             except Exception as error:
                 result["error"] = error
 
-        await self.adapter.continue_conversation(reference, send, self.config.app_id or None)
+        await self.adapter.continue_conversation(reference, send, self.config.app_id)
         if "error" in result:
             raise result["error"]
         return result.get("id")
-
-
-def _tenant(reference: ConversationReference) -> str:
-    return getattr(reference.conversation, "tenant_id", None) or "unknown-tenant"

@@ -35,12 +35,26 @@ def proactive(reference: ConversationReference) -> ConversationReference:
     return reference
 
 
-def remember_person(ctx: Context, aad_object_id: str, reference: ConversationReference) -> None:
+def with_tenant(reference: ConversationReference, tenant: str) -> ConversationReference:
+    """Teams puts the tenant in channelData and in conversation.tenantId, but the SDK's model reads
+    only `tenantID`; keep it on the reference ourselves so proactive sends know their tenant."""
+    if tenant:
+        reference.conversation = copy(reference.conversation)
+        reference.conversation.tenant_id = tenant
+    return reference
+
+
+def tenant_of(reference: ConversationReference) -> str:
+    return getattr(reference.conversation, "tenant_id", None) or ""
+
+
+def remember_person(ctx: Context, aad_object_id: str, reference: ConversationReference, tenant: str) -> None:
+    reference = with_tenant(proactive(reference), tenant)
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
         person = uow.participants.find(programme.id, PLATFORM, aad_object_id)
         owner = person.id if person is not None and not person.erased else None
-        uow.platform_state.put(PLATFORM, person_key(aad_object_id), _dump(proactive(reference)), owner)
+        uow.platform_state.put(PLATFORM, person_key(aad_object_id), _dump(reference), owner)
         _remember_tenant(uow, reference)
         uow.commit()
 
@@ -52,16 +66,13 @@ def forget_person(ctx: Context, aad_object_id: str) -> None:
         uow.commit()
 
 
-def remember_channel(ctx: Context, channel_id: str, reference: ConversationReference) -> None:
+def remember_channel(ctx: Context, channel_id: str, reference: ConversationReference, tenant: str) -> None:
     """A channel's reference, pointing at the channel itself so a digest starts a new post,
     and without the person who happened to speak there."""
     reference = proactive(reference)
     reference.user = None
     reference.conversation = ConversationAccount(
-        id=channel_id,
-        is_group=True,
-        conversation_type="channel",
-        tenant_id=getattr(reference.conversation, "tenant_id", None),
+        id=channel_id, is_group=True, conversation_type="channel", tenant_id=tenant
     )
     with ctx.uow() as uow:
         uow.platform_state.put(PLATFORM, channel_key(channel_id), _dump(reference), None)
@@ -84,7 +95,7 @@ def load_tenant(ctx: Context, tenant_id: str) -> dict:
 
 
 def _remember_tenant(uow: UnitOfWork, reference: ConversationReference) -> None:
-    tenant = getattr(reference.conversation, "tenant_id", None)
+    tenant = tenant_of(reference)
     if tenant and reference.service_url and reference.bot is not None:
         bot = ChannelAccount(id=reference.bot.id, name=reference.bot.name)
         state = {"service_url": reference.service_url, "bot": bot.serialize()}

@@ -1,0 +1,75 @@
+"""Showing on an intro what each person answered, so the pair can see it and the partner can still click.
+
+A click is recorded by the core first; then the message is rebuilt from what is recorded
+(not from the clicked copy), one click at a time per message, so two people answering at
+once both end up shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import Counter
+from collections.abc import AsyncIterator, Hashable
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import render
+from bot import commands as c
+from bot.context import Context
+
+log = logging.getLogger("corridor.slack.answers")
+
+
+class Answers:
+    def __init__(self, ctx: Context, client: AsyncWebClient):
+        self.ctx = ctx
+        self.client = client
+        self._locks: dict[Hashable, asyncio.Lock] = {}
+        self._holders: Counter = Counter()
+
+    async def show(self, body: dict, command: str) -> None:
+        outcome = render.command_of(command)
+        container = body.get("container") or {}
+        message = body.get("message") or {}
+        channel, ts = container.get("channel_id"), container.get("message_ts")
+        if not isinstance(outcome, c.RecordOutcome) or not (channel and ts and message):
+            return
+        async with self._one_at_a_time((channel, ts)):
+            answers = await asyncio.to_thread(recorded_answers, self.ctx, outcome.pair_id)
+            await self.client.chat_update(
+                channel=channel,
+                ts=ts,
+                text=message.get("text") or "",
+                blocks=render.with_answers(message.get("blocks") or [], answers),
+            )
+
+    @contextlib.asynccontextmanager
+    async def _one_at_a_time(self, key: Hashable) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._holders[key] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._holders[key] -= 1
+            if self._holders[key] == 0:
+                del self._holders[key], self._locks[key]
+
+
+def recorded_answers(ctx: Context, pair_id: int) -> list[str]:
+    """ "Dr Amara Okafor: We met", one line per person who has answered, clinician first.
+
+    Reads the core's repositories directly; a core helper would be better (see the report)."""
+    with ctx.uow() as uow:
+        pair = uow.pairs.get(pair_id)
+        if pair is None:
+            return []
+        answered = {o.participant_id: o for o in uow.outcomes.for_pairs([pair_id])}
+        people = uow.participants.get_many(pair.member_ids())
+    return [
+        f"{people[pid].display_name}: {answered[pid].kind.label}"
+        for pid in pair.member_ids()
+        if pid in answered and pid in people
+    ]

@@ -1,0 +1,78 @@
+"""SlackConfig.from_env: modes, required variables, and secrets that never show."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.slack.config import DEFAULT_API_URL, SlackConfig
+from bot.config import EngineSettings
+from bot.errors import CorridorError
+
+SECRETS = {"SLACK_BOT_TOKEN": "xoxb-111-secret", "SLACK_SIGNING_SECRET": "sign-me-secret"}
+
+
+def test_slack_is_off_without_a_bot_token():
+    assert SlackConfig.from_env({}) is None
+    assert SlackConfig.from_env({"SLACK_BOT_TOKEN": "  ", "SLACK_APP_TOKEN": "xapp-1"}) is None
+
+
+def test_http_mode_needs_the_signing_secret():
+    with pytest.raises(CorridorError, match="SLACK_SIGNING_SECRET") as raised:
+        SlackConfig.from_env({"SLACK_BOT_TOKEN": "xoxb-111-secret"})
+    assert "xoxb-111-secret" not in str(raised.value)
+
+
+def test_http_mode():
+    config = SlackConfig.from_env(SECRETS)
+    assert not config.socket_mode
+    assert config.api_url == DEFAULT_API_URL
+    assert config.organisers == frozenset()
+    assert config.digest_channel is None
+
+
+def test_an_app_token_selects_socket_mode_without_a_signing_secret():
+    config = SlackConfig.from_env({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1-secret"})
+    assert config.socket_mode
+    assert config.signing_secret is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("SLACK_BOT_TOKEN", "xoxp-user-token"), ("SLACK_APP_TOKEN", "xoxb-wrong-kind")]
+)
+def test_the_wrong_kind_of_token_is_named_not_shown(name, value):
+    with pytest.raises(CorridorError, match=name) as raised:
+        SlackConfig.from_env({**SECRETS, name: value})
+    assert value not in str(raised.value)
+
+
+def test_other_variables():
+    config = SlackConfig.from_env(
+        {
+            **SECRETS,
+            "CORRIDOR_SLACK_API_URL": "https://slack-gov.com/api",
+            "CORRIDOR_SLACK_ORGANISERS": " U1, U2 ,,U3",
+            "CORRIDOR_SLACK_DIGEST_CHANNEL": "C0DIGEST",
+        }
+    )
+    assert config.api_url == "https://slack-gov.com/api/"
+    assert config.organisers == {"U1", "U2", "U3"}
+    assert config.digest_channel == "C0DIGEST"
+
+
+def test_secrets_never_appear_in_repr_or_str():
+    config = SlackConfig.from_env({**SECRETS, "SLACK_APP_TOKEN": "xapp-1-secret"})
+    for shown in (repr(config), str(config), f"{config}", repr([config])):
+        assert "secret" not in shown.replace("signing_secret=", "")
+        assert "(set)" in shown
+
+
+def test_apply_to_adds_organisers_and_the_configured_channel():
+    config = SlackConfig.from_env(
+        {**SECRETS, "CORRIDOR_SLACK_ORGANISERS": "U1", "CORRIDOR_SLACK_DIGEST_CHANNEL": "C0DIGEST"}
+    )
+    settings = config.apply_to(
+        EngineSettings(organisers={"slack": frozenset({"U0"}), "teams": frozenset({"T"})})
+    )
+    assert settings.is_organiser("slack", "U0") and settings.is_organiser("slack", "U1")
+    assert settings.is_organiser("teams", "T")
+    assert settings.digest_channels == {"slack": "C0DIGEST"}

@@ -1,0 +1,59 @@
+"""Settings are checked at start-up; secrets never reach a log line."""
+
+import logging
+
+import pytest
+
+from bot.errors import CorridorError
+from corridor_cli.logs import RedactingFilter, redact
+from corridor_cli.settings import load
+
+
+def test_defaults_are_those_the_readme_lists():
+    settings = load({})
+    assert settings.database_url == "sqlite:///corridor.db"
+    assert settings.port == 3000
+    engine = settings.engine
+    assert (engine.round_weekday, engine.round_time.isoformat(), str(engine.timezone)) == (
+        0,
+        "09:00:00",
+        "Europe/London",
+    )
+    assert (engine.followup_after_days, engine.repeat_window, engine.max_attempts) == (3, 12, 8)
+
+
+def test_organisers_and_digest_channel_come_from_the_environment():
+    settings = load({"CORRIDOR_SLACK_ORGANISERS": "U1, U2", "CORRIDOR_SLACK_DIGEST_CHANNEL": "C9"})
+    assert settings.engine.is_organiser("slack", "U2")
+    assert not settings.engine.is_organiser("teams", "U2")
+    assert settings.engine.digest_channels == {"slack": "C9"}
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "complaint"),
+    [
+        ("CORRIDOR_REPEAT_WINDOW", "lots", "CORRIDOR_REPEAT_WINDOW must be a whole number"),
+        ("CORRIDOR_ROUND_DAY", "funday", "CORRIDOR_ROUND_DAY must be a day of the week"),
+        ("CORRIDOR_ROUND_TIME", "9am", "CORRIDOR_ROUND_TIME must be a time like 09:00"),
+        ("CORRIDOR_TIMEZONE", "Mars/Olympus", "CORRIDOR_TIMEZONE must be a timezone name"),
+        ("CORRIDOR_PORT", "99999", "CORRIDOR_PORT must be a whole number from 1 to 65535"),
+        ("CORRIDOR_LOG_LEVEL", "chatty", "CORRIDOR_LOG_LEVEL must be"),
+    ],
+)
+def test_a_bad_setting_is_named_with_what_it_should_be(variable, value, complaint):
+    with pytest.raises(CorridorError, match=complaint):
+        load({variable: value})
+
+
+def test_tokens_and_passwords_are_redacted_from_log_lines(caplog):
+    secret = "s3cr3t-signing-value"
+    logger = logging.getLogger("corridor.test")
+    logger.addFilter(RedactingFilter([secret]))
+    with caplog.at_level(logging.INFO):
+        logger.info("calling with %s and %s", "xoxb-1234-5678-abcdef", secret)
+    assert "xoxb-1234" not in caplog.text and secret not in caplog.text
+    assert "[redacted" in caplog.text
+    assert (
+        redact("postgresql+psycopg://corridor:hunter2@db/x")
+        == "postgresql+psycopg://corridor:[redacted]@db/x"
+    )
