@@ -18,6 +18,7 @@ so point it at a scratch database. Target: 100k participants in under 10 s on bo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import resource
@@ -70,6 +71,7 @@ class Figures:
     size: int
     plan: float
     total: float
+    cpu: float  # this process's CPU time for the real round (the database server's not included)
     pairs: int
     sat_out: int
     messages: int
@@ -129,12 +131,12 @@ def measure(backend: str, url: str, size: int, history: int) -> Figures:
         started = time.perf_counter()
         preview = run_round(ctx, dry_run=True)
         plan = time.perf_counter() - started
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         report = run_round(ctx)
-        total = time.perf_counter() - started
+        total, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         assert report.recorded and len(report.pairs) == len(preview.pairs)
         return Figures(
-            backend, size, plan, total, len(report.pairs), len(report.sat_out), report.messages_queued
+            backend, size, plan, total, cpu, len(report.pairs), len(report.sat_out), report.messages_queued
         )
     finally:
         ctx.uow.engine.dispose()
@@ -170,7 +172,8 @@ def report(f: Figures) -> None:
     )
     print(
         f"{f.backend:<10} {f.size:>7,} participants: round {f.total:6.2f}s = plan {f.plan:5.2f}s "
-        f"+ write {f.write:5.2f}s; {f.pairs:,} pairs, {f.sat_out:,} sit-outs, {f.messages:,} messages{verdict}",
+        f"+ write {f.write:5.2f}s (CPU {f.cpu:5.2f}s); {f.pairs:,} pairs, {f.sat_out:,} sit-outs, "
+        f"{f.messages:,} messages{verdict}",
         flush=True,
     )
 
@@ -185,12 +188,10 @@ def machine() -> str:
     except OSError:
         pass
     postgres = ""
-    try:
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
         postgres = subprocess.run(
             ["psql", "--version"], capture_output=True, text=True, timeout=5
         ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
     return (
         f"{os.cpu_count()} CPUs (nproc), {model}; Python {platform.python_version()}; "
         f"{platform.system()} {platform.release()}" + (f"; {postgres}" if postgres else "")
@@ -198,18 +199,20 @@ def machine() -> str:
 
 
 def markdown(results: list[Figures], command: str, history: int) -> str:
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
     lines = [
         f"Run on {date.today().isoformat()}: `{command}`",
-        f"Machine: {machine()}.",
+        f"Machine: {machine()}. Load average when it finished: {load}.",
         f"History before the timed round: {history} week(s). Peak RSS of the whole run: "
         f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB.",
         "",
-        "| backend | participants | round (s) | plan (s) | write (s) | pairs | sit-outs | outbox rows |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| backend | participants | round (s) | plan (s) | write (s) | round CPU (s) | pairs | sit-outs "
+        "| outbox rows |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     lines += [
-        f"| {f.backend} | {f.size:,} | {f.total:.2f} | {f.plan:.2f} | {f.write:.2f} | {f.pairs:,} | "
-        f"{f.sat_out:,} | {f.messages:,} |"
+        f"| {f.backend} | {f.size:,} | {f.total:.2f} | {f.plan:.2f} | {f.write:.2f} | {f.cpu:.2f} | "
+        f"{f.pairs:,} | {f.sat_out:,} | {f.messages:,} |"
         for f in results
     ]
     return "\n".join(lines)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.config import EngineSettings
+from bot.errors import Conflict
 from bot.messages import Button
 from bot.model import Programme
 from bot.ports import Clock, SeedSource, UnitOfWork, UnitOfWorkFactory
@@ -47,7 +48,11 @@ class Reply:
 def default_programme(uow: UnitOfWork, settings: EngineSettings) -> Programme:
     programme = uow.programmes.by_name(settings.programme_name)
     if programme is None:
-        programme = uow.programmes.add(
-            Programme(name=settings.programme_name, repeat_window=settings.repeat_window)
-        )
+        try:
+            programme = uow.programmes.add(
+                Programme(name=settings.programme_name, repeat_window=settings.repeat_window)
+            )
+        except Conflict:
+            # Another process created it a moment ago; theirs is the one.
+            programme = uow.programmes.by_name(settings.programme_name)
     return programme

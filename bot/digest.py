@@ -89,7 +89,7 @@ def _day(moment: datetime | None) -> date | None:
 def digest_message(uow: UnitOfWork, programme: Programme, month: str, channel: str) -> DigestMessage:
     now = month_figures(uow, programme, month)
     before = month_figures(uow, programme, previous_month(month))
-    history = [month_figures(uow, programme, m) for m in months_back(month, CHART_MONTHS - 1)[:-1]]
+    history = [month_figures(uow, programme, m) for m in months_back(month, CHART_MONTHS)[:-1]]
     series = [*history, now]
     chart = render_chart(
         [f.month for f in series], [f.pairs for f in series], [f.confirmed for f in series], SMALL
@@ -177,13 +177,15 @@ def send_digest(
         if dry_run:
             return report
         tag = f"adhoc-{now:%Y%m%dT%H%M%S}" if adhoc else "monthly"
-        for platform, channel in sorted(channels.items()):
-            uow.outbox.add_if_absent(_digest_outbox(programme, month, platform, channel, tag, report, now))
-        if not adhoc:
-            uow.digests.add(DigestRecord(programme.id, month, now))
         try:
+            if not adhoc:
+                # First, so a second process loses here before queuing anything.
+                uow.digests.add(DigestRecord(programme.id, month, now))
+            for platform, channel in sorted(channels.items()):
+                uow.outbox.add_if_absent(_digest_outbox(programme, month, platform, channel, tag, report, now))
             uow.commit()
         except Conflict:
+            uow.rollback()
             report.already_sent = True
     return report
 

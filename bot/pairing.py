@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 _KEY_SHIFT = 32
 _MAX_DEPTH = 400
 _CLINICIAN, _SLOT = 0, 1
-_SOURCE = (2, 0)
+_Node = tuple[int, int]  # (_CLINICIAN, clinician id) or (_SLOT, slot index)
 
 
 def meeting_key(clinician_id: int, manager_id: int) -> int:
@@ -81,37 +81,54 @@ class _Matcher:
         self.slot_manager = _slots(managers)
         self.site_of = {c.id: c.site_id for c in job.clinicians}
         self.site_of.update({m.id: m.site_id for m in job.managers})
+        self.slots_by_site: dict[int, list[int]] = {}
+        for slot, manager in enumerate(self.slot_manager):
+            self.slots_by_site.setdefault(self.site_of[manager], []).append(slot)
         self.slot_of: dict[int, int] = {}  # clinician -> slot
         self.holder: dict[int, int] = {}  # slot -> clinician
-        self.slots_by_site: dict[int, list[int]] = {}
-        self.strict = True
+        self.free: deque[int] = deque()
+        # Costs for phase three, in whole numbers ordered like the rules: any repeat outweighs
+        # all staleness together, and any staleness outweighs all cross-site pairs together.
+        slots = len(self.slot_manager)
+        self.stale_cost = slots + 1
+        self.repeat_cost = (job.repeat_window * slots + 1) * self.stale_cost
 
     def run(self) -> PairingResult:
         previous_limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(previous_limit, _MAX_DEPTH * 4))
         try:
             self._match_within_sites()
-            self._match_across_sites()
-            self._allow_unavoidable_repeats()
+            crossed = self._take_free_slots_across_sites()
+            self._move_people_along(crossed)
         finally:
             sys.setrecursionlimit(previous_limit)
         return self._result()
 
     # --- the rules about a single pairing -------------------------------------------------
     def _allowed(self, clinician: int, slot: int) -> bool:
+        """A fresh pair: not excluded, and not met within the repeat window."""
         key = meeting_key(clinician, self.slot_manager[slot])
         if key in self.job.exclusions:
             return False
-        if not self.strict:
-            return True
         age = self.job.rounds_since_met.get(key)
         return age is None or age > self.job.repeat_window
 
-    # --- phases ---------------------------------------------------------------------------
+    def _cost(self, clinician: int, slot: int) -> int | None:
+        """None when excluded; otherwise repeats, then their recency, then crossing sites."""
+        manager = self.slot_manager[slot]
+        key = meeting_key(clinician, manager)
+        if key in self.job.exclusions:
+            return None
+        cost = int(self.site_of[clinician] != self.site_of[manager])
+        age = self.job.rounds_since_met.get(key)
+        window = self.job.repeat_window
+        if age is not None and age <= window:
+            cost += self.repeat_cost + (window + 1 - age) * self.stale_cost
+        return cost
+
+    # --- phase one: fresh pairs within each site ------------------------------------------
     def _match_within_sites(self) -> None:
         slots_by_site = self.slots_by_site
-        for slot, manager in enumerate(self.slot_manager):
-            slots_by_site.setdefault(self.site_of[manager], []).append(slot)
         free_by_site = {site: deque(slots) for site, slots in slots_by_site.items()}
         dead_by_site: dict[int, set[int]] = {site: set() for site in slots_by_site}
         for clinician in self.clinicians:
@@ -120,130 +137,6 @@ class _Matcher:
                 self._match(clinician, free_by_site[site], slots_by_site[site], dead_by_site[site])
         self.free = deque(s for s in range(len(self.slot_manager)) if s not in self.holder)
 
-    def _match_across_sites(self) -> None:
-        waiting = [c for c in self.clinicians if c not in self.slot_of]
-        # Everyone who can simply take a free slot does so first, in priority order; only then
-        # are people moved along. Moving first could take someone off a same-site slot, or
-        # place a later clinician where an earlier one could have gone.
-        for clinician in waiting:
-            if not self.free:
-                return
-            slot = _take_first(self.free, lambda s, c=clinician: self._allowed(c, s))
-            if slot is not None:
-                self._assign(clinician, slot)
-        every_slot = range(len(self.slot_manager))
-        dead: set[int] = set()
-        for clinician in waiting:
-            if clinician not in self.slot_of:
-                self._match(clinician, self.free, every_slot, dead)
-
-    def _allow_unavoidable_repeats(self) -> None:
-        """Pair whoever is still waiting, through the fewest repeats and then the oldest.
-
-        Successive cheapest augmenting paths (min-cost flow): a repeat costs more than any
-        sum of staleness, so each step adds a pair with the fewest extra repeats, and the
-        matching stays the cheapest of its size. Phases one and two leave a maximum
-        repeat-free matching, which costs nothing, so the potentials start at zero.
-        This phase runs only when people wait while slots stay free, which in a large
-        programme means almost nobody; its searches scan every slot per person reached.
-        """
-        self.strict = False
-        waiting = [c for c in self.clinicians if c not in self.slot_of]
-        potential: dict[tuple[int, int], int] = {}
-        while waiting and self.free:
-            path = self._cheapest_augmenting_path(waiting, potential)
-            if path is None:
-                return
-            self.free.remove(path[-1][1])
-            waiting.remove(path[0][0])
-            for clinician, slot in path:
-                self._assign(clinician, slot)
-
-    def _cost(self, clinician: int, slot: int) -> int | None:
-        """None when barred; 0 for a fresh pair; a repeat costs more the more recent it is."""
-        key = meeting_key(clinician, self.slot_manager[slot])
-        if key in self.job.exclusions:
-            return None
-        age = self.job.rounds_since_met.get(key)
-        window = self.job.repeat_window
-        if age is None or age > window:
-            return 0
-        return window * len(self.slot_manager) + 1 + (window + 1 - age)
-
-    def _cheapest_augmenting_path(
-        self, waiting: list[int], potential: dict[tuple[int, int], int]
-    ) -> list[tuple[int, int]] | None:
-        """Dijkstra with potentials from every waiting clinician to the nearest free slot.
-
-        Nodes are (_CLINICIAN, id), (_SLOT, index) and _SOURCE. Returns the new
-        (clinician, slot) pairs along the path, from the waiting clinician to the free slot.
-        """
-        pot = potential.get
-        dist: dict[tuple[int, int], int] = {}
-        reached_by: dict[int, int] = {}  # slot -> clinician who reaches it cheapest
-        settled: list[tuple[int, int]] = []
-        done: set[tuple[int, int]] = set()
-        heap: list[tuple[int, int, tuple[int, int]]] = []
-        order = itertools.count()
-        for clinician in waiting:
-            node = (_CLINICIAN, clinician)
-            dist[node] = pot(_SOURCE, 0) - pot(node, 0)
-            heapq.heappush(heap, (dist[node], next(order), node))
-        target = None
-        while heap:
-            d, _, node = heapq.heappop(heap)
-            if node in done or d > dist[node]:
-                continue
-            done.add(node)
-            settled.append(node)
-            kind, ident = node
-            if kind == _SLOT:
-                holder = self.holder.get(ident)
-                if holder is None:
-                    target = ident
-                    break
-                nxt = (_CLINICIAN, holder)
-                nd = d - self._cost(holder, ident) + pot(node, 0) - pot(nxt, 0)
-                if nd < dist.get(nxt, nd + 1):
-                    dist[nxt] = nd
-                    heapq.heappush(heap, (nd, next(order), nxt))
-                continue
-            own = self.slot_of.get(ident)
-            base = d + pot(node, 0)
-            for slot in self._slots_nearest_first(ident):
-                cost = self._cost(ident, slot)
-                nxt = (_SLOT, slot)
-                if slot == own or cost is None or nxt in done:
-                    continue
-                nd = base + cost - pot(nxt, 0)
-                if nd < dist.get(nxt, nd + 1):
-                    dist[nxt] = nd
-                    reached_by[slot] = ident
-                    heapq.heappush(heap, (nd, next(order), nxt))
-        if target is None:
-            return None
-        # Keep every reduced cost non-negative for the next search (Johnson's potentials).
-        reach = dist[(_SLOT, target)]
-        potential[_SOURCE] = pot(_SOURCE, 0) - reach
-        for node in settled:
-            potential[node] = pot(node, 0) + dist[node] - reach
-        path, slot = [], target
-        while True:
-            clinician = reached_by[slot]
-            path.append((clinician, slot))
-            if clinician not in self.slot_of:
-                return path[::-1]
-            slot = self.slot_of[clinician]
-
-    def _slots_nearest_first(self, clinician: int) -> Iterator[int]:
-        """Same-site slots first, so that of two equally good paths the shared kitchen wins."""
-        site = self.site_of[clinician]
-        yield from self.slots_by_site.get(site, ())
-        for slot, manager in enumerate(self.slot_manager):
-            if self.site_of[manager] != site:
-                yield slot
-
-    # --- matching -------------------------------------------------------------------------
     def _match(self, clinician: int, free: deque[int], scope: Iterable[int], dead: set[int]) -> None:
         """Give `clinician` a slot if any augmenting path reaches a free one.
 
@@ -284,6 +177,135 @@ class _Matcher:
             if slot in self.holder and slot not in visited and self._allowed(clinician, slot):
                 yield slot
 
+    # --- phase two: fresh pairs across sites, straight into free slots ---------------------
+    def _take_free_slots_across_sites(self) -> list[int]:
+        """Whoever can simply take a free slot does, in priority order; nobody is moved.
+
+        Each such pair is the cheapest way to add one (it costs one cross-site pair and no
+        same-site pair can be added any more), so this is phase three's work done quickly.
+        """
+        crossed: list[int] = []
+        for clinician in self.clinicians:
+            if not self.free:
+                break
+            if clinician in self.slot_of:
+                continue
+            slot = _take_first(self.free, lambda s, c=clinician: self._allowed(c, s))
+            if slot is not None:
+                self._assign(clinician, slot)
+                crossed.append(clinician)
+        return crossed
+
+    # --- phase three: move people along, cheapest first -----------------------------------
+    def _move_people_along(self, crossed: list[int]) -> None:
+        """Pair whoever still waits while slots stay free, by cheapest augmenting paths.
+
+        Successive shortest paths (min-cost flow) with `_cost`: each step adds one pair at
+        the least extra cost, so the matching is always the cheapest of its size: as many
+        pairs as possible, then the fewest and oldest repeats, then the most same-site
+        pairs. In a large programme this phase has almost nobody to place; each search
+        scans every slot for each person it reaches.
+        """
+        waiting = [c for c in self.clinicians if c not in self.slot_of]
+        if not waiting or not self.free:
+            return
+        potential = self._starting_potentials(crossed)
+        while waiting and self.free:
+            path = self._cheapest_augmenting_path(waiting, potential)
+            if path is None:
+                return
+            self.free.remove(path[-1][1])
+            waiting.remove(path[0][0])
+            for clinician, slot in path:
+                self._assign(clinician, slot)
+
+    def _starting_potentials(self, crossed: list[int]) -> dict[_Node, int]:
+        """Potentials that make every reduced cost non-negative for the first search.
+
+        Phase one's pairs cost 0 and phase two's cost 1 (one cross-site pair each). Give -1
+        to phase two's clinicians and to everything they reach through fresh same-site
+        pairs and phase one's holders (a closed set, as phase one's matching is maximum);
+        0 to the rest. Each site's slots are visited once: a slot is checked against a
+        clinician only while unreached, so the work is linear in slots plus barred pairs.
+        """
+        potential: dict[_Node, int] = {}
+        unreached: dict[int, set[int]] = {}
+        queue = list(crossed)
+        while queue:
+            clinician = queue.pop()
+            potential[(_CLINICIAN, clinician)] = -1
+            site = self.site_of[clinician]
+            left = unreached.setdefault(site, set(self.slots_by_site.get(site, ())))
+            for slot in [s for s in left if self._allowed(clinician, s)]:
+                left.discard(slot)
+                potential[(_SLOT, slot)] = -1
+                if slot in self.holder:
+                    queue.append(self.holder[slot])
+        return potential
+
+    def _cheapest_augmenting_path(
+        self, waiting: list[int], potential: dict[_Node, int]
+    ) -> list[tuple[int, int]] | None:
+        """Dijkstra with Johnson's potentials from every waiting clinician to a free slot.
+
+        Returns the (clinician, slot) pairs to make along the cheapest path, from a waiting
+        clinician to a free slot, or None when no path exists (the matching is maximum).
+        Ties go depth first and to the earlier clinician in priority order.
+        """
+        pot = potential.get
+        dist: dict[_Node, int] = {}
+        reached_by: dict[int, int] = {}  # slot -> the clinician who reaches it cheapest
+        settled: list[_Node] = []
+        done: set[_Node] = set()
+        heap: list[tuple[int, int, _Node]] = []
+        order = itertools.count(0, -1)  # later pushes first among equals: depth first
+
+        def push(node: _Node, d: int) -> None:
+            dist[node] = d
+            heapq.heappush(heap, (d, next(order), node))
+
+        for clinician in reversed(waiting):
+            push((_CLINICIAN, clinician), -pot((_CLINICIAN, clinician), 0))
+        target = None
+        while heap:
+            d, _, node = heapq.heappop(heap)
+            if node in done or d > dist[node]:
+                continue
+            done.add(node)
+            settled.append(node)
+            kind, ident = node
+            if kind == _SLOT:
+                holder = self.holder.get(ident)
+                if holder is None:
+                    target = ident
+                    break
+                nxt = (_CLINICIAN, holder)
+                nd = d - self._cost(holder, ident) + pot(node, 0) - pot(nxt, 0)
+                if nd < dist.get(nxt, nd + 1):
+                    push(nxt, nd)
+                continue
+            base = d + pot(node, 0)
+            own = self.slot_of.get(ident)
+            for slot in itertools.chain(self.holder, self.free):
+                nxt = (_SLOT, slot)
+                cost = self._cost(ident, slot) if slot != own and nxt not in done else None
+                if cost is not None and (nd := base + cost - pot(nxt, 0)) < dist.get(nxt, nd + 1):
+                    reached_by[slot] = ident
+                    push(nxt, nd)
+        if target is None:
+            return None
+        reach = dist[(_SLOT, target)]
+        for node in settled:  # Johnson: keep every reduced cost non-negative next time
+            potential[node] = pot(node, 0) + dist[node] - reach
+        path, slot = [], target
+        while True:
+            clinician = reached_by[slot]
+            path.append((clinician, slot))
+            if clinician not in self.slot_of:
+                return path[::-1]
+            slot = self.slot_of[clinician]
+
+    # --- bookkeeping ----------------------------------------------------------------------
     def _assign(self, clinician: int, slot: int) -> None:
         self.slot_of[clinician] = slot
         self.holder[slot] = clinician

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Hashable
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
+from adapters.slack.core import Core
 from bot import commands as c
 from bot.context import Context
 
@@ -23,9 +24,10 @@ log = logging.getLogger("corridor.slack.answers")
 
 
 class Answers:
-    def __init__(self, ctx: Context, client: AsyncWebClient):
+    def __init__(self, ctx: Context, client: AsyncWebClient, core: Core):
         self.ctx = ctx
         self.client = client
+        self.core = core
         self._locks: dict[Hashable, asyncio.Lock] = {}
         self._holders: Counter = Counter()
 
@@ -37,7 +39,7 @@ class Answers:
         if not isinstance(outcome, c.RecordOutcome) or not (channel and ts and message):
             return
         async with self._one_at_a_time((channel, ts)):
-            answers = await asyncio.to_thread(recorded_answers, self.ctx, outcome.pair_id)
+            answers = await self.core(recorded_answers, self.ctx, outcome.pair_id)
             await self.client.chat_update(
                 channel=channel,
                 ts=ts,

@@ -6,7 +6,6 @@ response_url, except on App Home, which has no response_url and is republished i
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -14,6 +13,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack import render
 from adapters.slack.answers import Answers
+from adapters.slack.core import Core
 from adapters.slack.home import Home
 from adapters.slack.people import Senders
 from bot import commands as c
@@ -30,8 +30,9 @@ class Interactions:
         self.ctx = ctx
         self.client = client
         self.senders = senders
-        self.home = Home(ctx, client)
-        self.answers = Answers(ctx, client)
+        self.core = Core()
+        self.home = Home(ctx, client, self.core)
+        self.answers = Answers(ctx, client, self.core)
 
     async def command(self, body: dict) -> None:
         """/coffee with any text: the core's grammar decides, including help for unknown words."""
@@ -64,7 +65,7 @@ class Interactions:
 
     async def run(self, sender: Sender, text: str) -> Reply:
         try:
-            reply = await asyncio.to_thread(handle, self.ctx, sender, text)
+            reply = await self.core(handle, self.ctx, sender, text)
         except Exception:
             log.exception("the core failed on a Slack command from %s", sender.user_id)
             return Reply(SORRY, rejected=True)

@@ -46,7 +46,9 @@ def _channel_data(activity: Activity) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def sender_from(activity: Activity, config: TeamsConfig, organisers: frozenset[str], email: str | None) -> Sender:
+def sender_from(
+    activity: Activity, config: TeamsConfig, organisers: frozenset[str], email: str | None
+) -> Sender:
     who = user_id(activity)
     return Sender(
         platform=PLATFORM,

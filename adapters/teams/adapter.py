@@ -8,7 +8,7 @@ from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 
-from adapters.teams.auth import cloud_adapter
+from adapters.teams.auth import CorridorAuthentication
 from adapters.teams.config import TeamsConfig
 from adapters.teams.handler import CorridorTeamsBot
 from adapters.teams.limiter import TeamsRateLimiter
@@ -18,7 +18,10 @@ from bot.errors import CorridorError
 
 log = logging.getLogger("corridor.teams")
 MESSAGES_PATH = "/api/messages"
-SORRY = "Sorry, something went wrong on Corridor's side. Please try again in a moment; `status` shows where you stand."
+SORRY = (
+    "Sorry, something went wrong on Corridor's side. Please try again in a moment; "
+    "`status` shows where you stand."
+)
 
 
 class TeamsAdapter:
@@ -31,7 +34,8 @@ class TeamsAdapter:
             )
         self.ctx = ctx
         self.config = config
-        self.cloud: CloudAdapter = cloud_adapter(config)
+        self.auth = CorridorAuthentication(config)
+        self.cloud = CloudAdapter(self.auth)
         self.cloud.on_turn_error = self._on_turn_error
         self.bot = CorridorTeamsBot(ctx, config)
         self.notifier = TeamsNotifier(ctx, config, self.cloud, limiter)
@@ -53,7 +57,8 @@ class TeamsAdapter:
         )
 
     async def close(self) -> None:
-        """Nothing is held open: every Bot Connector call makes and drops its own client."""
+        """Close the HTTP sessions kept for calls to the Bot Connector."""
+        await self.auth.close()
 
     async def _messages(self, request: web.Request) -> web.StreamResponse:
         if "application/json" not in request.headers.get("Content-Type", ""):

@@ -140,7 +140,7 @@ def welcome_card() -> dict:
 
 
 def team_welcome_card() -> dict:
-    """Sent to a team's channel when the app is added there: the digest lives in channels, pairing in chats."""
+    """Sent to a team's channel when the app is added: the digest lives in channels, pairing in chats."""
     body = [
         heading("Corridor is here"),
         text(HELP.splitlines()[0]),

@@ -80,7 +80,9 @@ class CorridorTeamsBot(ActivityHandler):
         text = str(data.get("command") or action.get("verb") or "")
         command, reply = await self._answer(turn, text.strip())
         updated = await self._recorded(turn.activity, command, reply, data.get("card"))
-        return AdaptiveCardInvokeResponse(status_code=200, type=CONTENT_TYPE, value=updated or reply_card(reply))
+        return AdaptiveCardInvokeResponse(
+            status_code=200, type=CONTENT_TYPE, value=updated or reply_card(reply)
+        )
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn: TurnContext) -> None:
         activity = turn.activity
@@ -149,7 +151,9 @@ class CorridorTeamsBot(ActivityHandler):
         return recorded_card(found[0], found[1], reply) if found else None
 
 
-def clicked_intro(ctx: Context, aad_object_id: str, pair_id: int, kind: str) -> tuple[Intro, PersonCard] | None:
+def clicked_intro(
+    ctx: Context, aad_object_id: str, pair_id: int, kind: str
+) -> tuple[Intro, PersonCard] | None:
     """The intro (or follow-up) this person was sent for the pair, found in the outbox.
 
     The outbox already holds exactly what was sent and forgets it when the person asks to be

@@ -19,7 +19,7 @@ WHITE = (255, 255, 255, 255)
 
 def colour_icon(accent: str) -> bytes:
     """The cup in white on the accent colour, as Teams shows it in the app store and rail."""
-    image = Image.new("RGBA", (_CANVAS, _CANVAS), _rgb(accent) + (255,))
+    image = Image.new("RGBA", (_CANVAS, _CANVAS), (*_rgb(accent), 255))
     _cup(ImageDraw.Draw(image), filled=True)
     return _png(image.resize((COLOUR_SIZE, COLOUR_SIZE), Image.Resampling.LANCZOS))
 

@@ -40,7 +40,11 @@ class TeamsNotifier:
     platform = PLATFORM
 
     def __init__(
-        self, ctx: Context, config: TeamsConfig, adapter: CloudAdapter, limiter: TeamsRateLimiter | None = None
+        self,
+        ctx: Context,
+        config: TeamsConfig,
+        adapter: CloudAdapter,
+        limiter: TeamsRateLimiter | None = None,
     ):
         self.ctx = ctx
         self.config = config
@@ -52,8 +56,8 @@ class TeamsNotifier:
         activity = card_message(render(content), summary(content))
         try:
             reference = await self._reference(content)
-            await self.limiter.acquire(reference.conversation.id, references.tenant_of(reference) or "?")
-            return Delivered(await self._continue(reference, activity))
+            async with self.limiter.slot(reference.conversation.id, references.tenant_of(reference) or "?"):
+                return Delivered(await self._continue(reference, activity))
         except Exception as error:
             outcome = classify(error)
             if outcome is None:
@@ -87,16 +91,20 @@ class TeamsNotifier:
             tenant_id=person.workspace_id,
             channel_data={"tenant": {"id": person.workspace_id}},
         )
-        await self.limiter.acquire(f"new-chat:{person.user_id}", person.workspace_id)
         created: list[ConversationReference] = []
 
         async def keep(turn: TurnContext) -> None:
             created.append(TurnContext.get_conversation_reference(turn.activity))
 
-        await self.adapter.create_conversation(self.config.app_id, keep, parameters, TEAMS_CHANNEL, service_url)
+        async with self.limiter.slot(f"new-chat:{person.user_id}", person.workspace_id):
+            await self.adapter.create_conversation(
+                self.config.app_id, keep, parameters, TEAMS_CHANNEL, service_url
+            )
         reference = created[0]
         reference.user = ChannelAccount(id=person.user_id, aad_object_id=person.user_id, name=person.name)
-        reference.conversation = ConversationAccount(id=reference.conversation.id, conversation_type="personal")
+        reference.conversation = ConversationAccount(
+            id=reference.conversation.id, conversation_type="personal"
+        )
         tenant = person.workspace_id
         await asyncio.to_thread(references.remember_person, self.ctx, person.user_id, reference, tenant)
         reference = references.with_tenant(reference, tenant)

@@ -60,10 +60,13 @@ def remember_person(ctx: Context, aad_object_id: str, reference: ConversationRef
 
 
 def forget_person(ctx: Context, aad_object_id: str) -> None:
-    """Overwrite the reference of someone who asked to be forgotten before they ever joined."""
+    """Empty the reference of someone who asked to be forgotten but never joined (a member's is
+    already gone: erasure deletes state tied to the participant). The port has no delete by
+    key, so the empty row stays under its key."""
     with ctx.uow() as uow:
-        uow.platform_state.put(PLATFORM, person_key(aad_object_id), {}, None)
-        uow.commit()
+        if uow.platform_state.get(PLATFORM, person_key(aad_object_id)) is not None:
+            uow.platform_state.put(PLATFORM, person_key(aad_object_id), {}, None)
+            uow.commit()
 
 
 def remember_channel(ctx: Context, channel_id: str, reference: ConversationReference, tenant: str) -> None:

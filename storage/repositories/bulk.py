@@ -1,45 +1,58 @@
 """Writing tens of thousands of rows at once: a weekly round's pairs and its outbox.
 
-SQLite takes SQLAlchemy's batched INSERT .. RETURNING ("insertmanyvalues") in about a
-second. On PostgreSQL the same path spends most of its time in psycopg parsing each long
-batch statement (about 20 s for a 100,000-person round), so there the rows go in by COPY,
-which PostgreSQL reads as a stream: a few seconds for the same round.
+SQLAlchemy's batched INSERT .. RETURNING spends most of a 100,000-person round (50k pairs,
+100k messages) building parameters row by row, and on PostgreSQL far more again in psycopg
+parsing each long batch statement (about 20 s in all). Big batches therefore skip that
+layer: the values still go through SQLAlchemy's own column types (so they are stored
+exactly as everywhere else), then straight to the driver, by COPY on PostgreSQL and
+sqlite3's executemany on SQLite. Ids are drawn before inserting, so no RETURNING is needed
+to hand them back in input order.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Column, Table, column, func, select, table, text
+from sqlalchemy import JSON, Table, func, insert, select, text
+from sqlalchemy import column as column_clause
+from sqlalchemy import table as table_clause
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from storage.column_types import UtcDateTime, as_utc
+from storage.repositories._sql import dialect_insert
 from storage.tables import outbox, pairs
 
 Rows = Sequence[dict[str, Any]]
 
+# Below this many rows the ordinary statements are quick, and on PostgreSQL they spare
+# the catalog the churn of a temporary staging table per call.
+BULK_FROM = 500
+
 
 def insert_pairs(session: Session, rows: Rows) -> list[int]:
     """Insert pair rows and return their new ids, in the order of the rows given."""
+    if len(rows) < BULK_FROM:
+        statement = insert(pairs).returning(pairs.c.id, sort_by_parameter_order=True)
+        return list(session.execute(statement, list(rows)).scalars())
+    ids = _reserve_ids(session, pairs, len(rows))
+    with_ids = [{**row, "id": new_id} for row, new_id in zip(rows, ids, strict=True)]
     if _is_postgresql(session):
-        ids = _reserve_ids(session, pairs, len(rows))
-        _copy(
-            session, pairs.name, [{**row, "id": new_id} for row, new_id in zip(rows, ids, strict=True)], pairs
-        )
-        return ids
-    statement = sqlite.insert(pairs).returning(pairs.c.id, sort_by_parameter_order=True)
-    return list(session.execute(statement, list(rows)).scalars())
+        _copy(session, pairs.name, with_ids, pairs)
+    else:
+        _executemany(session, insert(pairs), with_ids, pairs)
+    return ids
 
 
 def insert_outbox_if_absent(session: Session, rows: Rows) -> int:
     """Insert the outbox rows whose key is new; return how many that was."""
+    if len(rows) < BULK_FROM:
+        statement = dialect_insert(session, outbox).on_conflict_do_nothing(index_elements=["key"])
+        return len(session.execute(statement.returning(outbox.c.id), list(rows)).all())
     if _is_postgresql(session):
         return _copy_outbox_if_absent(session, rows)
-    statement = sqlite.insert(outbox).on_conflict_do_nothing(index_elements=["key"]).returning(outbox.c.id)
-    return len(session.execute(statement, list(rows)).all())
+    statement = sqlite.insert(outbox).on_conflict_do_nothing(index_elements=["key"])
+    return _executemany(session, statement, rows, outbox)
 
 
 def _is_postgresql(session: Session) -> bool:
@@ -47,31 +60,34 @@ def _is_postgresql(session: Session) -> bool:
 
 
 def _reserve_ids(session: Session, table: Table, count: int) -> list[int]:
-    # Taking the ids from the sequence first keeps them in input order without RETURNING.
-    sequence = func.pg_get_serial_sequence(table.name, "id")
-    query = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
-    return sorted(session.execute(query).scalars())
+    if _is_postgresql(session):
+        sequence = func.pg_get_serial_sequence(table.name, "id")
+        query = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
+        return sorted(session.execute(query).scalars())
+    # Safe on SQLite because every unit of work holds the write lock from BEGIN IMMEDIATE
+    # (storage.engine), so no one else can insert between this read and our INSERT.
+    highest = session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+    return list(range(highest + 1, highest + 1 + count))
 
 
 _STAGING = "outbox_incoming"
 
 
 def _copy_outbox_if_absent(session: Session, rows: Rows) -> int:
-    # COPY cannot skip duplicates, so the rows land in a staging table first and move
-    # across with INSERT .. SELECT .. ON CONFLICT DO NOTHING, in the order given.
-    columns = [column.name for column in outbox.columns if column.name != "id"]
-    listed = ", ".join(columns)
+    # COPY cannot skip duplicate keys, so the rows land in a staging table first and move
+    # across with INSERT .. SELECT .. ON CONFLICT DO NOTHING, keeping the order given.
+    names = [c.name for c in outbox.columns if c.name != "id"]
     session.execute(
         text(
             f"CREATE TEMPORARY TABLE {_STAGING} ON COMMIT DROP AS "
-            f"SELECT 0 AS position, {listed} FROM outbox WITH NO DATA"
+            f"SELECT 0 AS position, {', '.join(names)} FROM outbox WITH NO DATA"
         )
     )
-    staging = table(_STAGING, column("position"), *(column(name) for name in columns))
     _copy(session, _STAGING, [{"position": n, **row} for n, row in enumerate(rows)], outbox)
+    staging = table_clause(_STAGING, column_clause("position"), *map(column_clause, names))
     move = (
         postgresql.insert(outbox)
-        .from_select(columns, select(*(staging.c[c] for c in columns)).order_by(staging.c.position))
+        .from_select(names, select(*(staging.c[name] for name in names)).order_by(staging.c.position))
         .on_conflict_do_nothing(index_elements=["key"])
         .execution_options(preserve_rowcount=True)
     )
@@ -80,28 +96,61 @@ def _copy_outbox_if_absent(session: Session, rows: Rows) -> int:
     return inserted
 
 
-def _copy(session: Session, into: str, rows: Rows, types: Table) -> None:
-    """COPY rows (dicts with the same keys) into a table whose columns are typed like `types`."""
-    names = list(rows[0]) if rows else []
-    fixes = [(i, fix) for i, name in enumerate(names) if (fix := _converter(types.c.get(name)))]
-    quoted = ", ".join(f'"{name}"' for name in names)
-    driver = session.connection().connection.driver_connection
-    with driver.cursor() as cursor, cursor.copy(f'COPY "{into}" ({quoted}) FROM STDIN') as copy:
+def _copy(session: Session, into: str, rows: Rows, typed_like: Table) -> None:
+    """COPY rows (dicts sharing their keys) into a table whose columns are typed like `typed_like`'s."""
+    names = list(rows[0])
+    listed = ", ".join(f'"{name}"' for name in names)
+    to_db = _row_converter(session, typed_like, names)
+    with _driver(session).cursor() as cursor, cursor.copy(f'COPY "{into}" ({listed}) FROM STDIN') as copy:
         for row in rows:
-            values = [row[name] for name in names]
-            for i, fix in fixes:
-                values[i] = fix(values[i])
-            copy.write_row(values)
+            copy.write_row(to_db(row))
 
 
-def _converter(column: Column | None) -> Callable[[Any], Any] | None:
-    """What SQLAlchemy's column type would have done to a value; COPY bypasses it."""
-    if column is not None and isinstance(column.type, UtcDateTime):
-        return as_utc
-    if column is not None and isinstance(column.type, JSON):
-        return _json
-    return None
+def _executemany(session: Session, statement: Any, rows: Rows, table: Table) -> int:
+    """Run an INSERT for every row through the driver; return how many rows it wrote."""
+    names = list(rows[0])
+    compiled = statement.compile(dialect=session.get_bind().dialect, column_keys=names)
+    to_db = _row_converter(session, table, list(compiled.positiontup))
+    cursor = _driver(session).cursor()
+    try:
+        cursor.executemany(str(compiled), [to_db(row) for row in rows])
+        return cursor.rowcount  # sqlite3 sums it over the rows; skipped conflicts add nothing
+    finally:
+        cursor.close()
 
 
-def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(value)
+def _row_converter(session: Session, table: Table, names: list[str]) -> Callable[[dict], list]:
+    """Turns a row dict into the driver's values, as SQLAlchemy's column types would."""
+    dialect = session.get_bind().dialect
+    processors = []
+    for i, name in enumerate(names):
+        if name not in table.c:
+            continue
+        column_type = table.c[name].type
+        if process := column_type.dialect_impl(dialect).bind_processor(dialect):
+            # A round stamps all its rows with the same few datetimes: convert each once.
+            processors.append((i, process if isinstance(column_type, JSON) else _memoised(process)))
+
+    def convert(row: dict) -> list:
+        values = [row[name] for name in names]
+        for i, process in processors:
+            values[i] = process(values[i])
+        return values
+
+    return convert
+
+
+def _memoised(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    done: dict[Any, Any] = {}
+
+    def once(value: Any) -> Any:
+        if value not in done:
+            done[value] = process(value)
+        return done[value]
+
+    return once
+
+
+def _driver(session: Session) -> Any:
+    """The DBAPI connection under the session's current transaction."""
+    return session.connection().connection.driver_connection

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -59,6 +59,13 @@ class SqlRoundRepository:
             query = query.where(rounds.c.week < before_week)
         query = query.order_by(rounds.c.week.desc()).limit(limit)
         return [_round(row) for row in self._session.execute(query)]
+
+    def by_ids(self, round_ids: Iterable[int]) -> list[Round]:
+        found: list[Round] = []
+        for chunk in chunks(sorted(set(round_ids))):
+            query = select(rounds).where(rounds.c.id.in_(chunk))
+            found += [_round(row) for row in self._session.execute(query)]
+        return found
 
     def held_between(self, programme_id: int, start: date, end: date) -> list[Round]:
         query = (

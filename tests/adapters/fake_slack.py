@@ -85,6 +85,7 @@ class FakeSlack:
         self.channels: dict[str, list[str]] = {}
         self.messages: dict[str, list[dict]] = defaultdict(list)
         self.responses: dict[str, list[dict]] = defaultdict(list)
+        self.responded_at: dict[str, float] = {}  # response token -> time.monotonic() of the last reply
         self.views: dict[str, dict] = {}
         self.uploads: dict[str, dict] = {}
         self.shared_files: dict[str, list[dict]] = defaultdict(list)
@@ -259,6 +260,7 @@ class FakeSlack:
         if trouble is not None:
             return _answer(call, *trouble)
         self.responses[request.match_info["token"]].append(body)
+        self.responded_at[request.match_info["token"]] = time.monotonic()
         return _answer(call, {"ok": True})
 
     async def _upload(self, request: web.Request) -> web.Response:

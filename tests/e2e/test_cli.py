@@ -101,6 +101,36 @@ class Organiser:
         started = [(args, self.start(*args, **env)) for args, env in commands]
         return [_one_line_refusal(args, _finish(process)) for args, process in started]
 
+    # In-process shortcuts for set-up and checks that are not the story under test; each
+    # `corridor` process costs a second or two of start-up on a busy machine.
+
+    def context(self):
+        from bot.config import EngineSettings
+        from corridor_cli.wiring import build_context
+
+        return build_context(self.env["CORRIDOR_DATABASE_URL"], EngineSettings())
+
+    def status(self) -> str:
+        """What `corridor status` prints."""
+        from bot.stats import programme_stats
+
+        ctx = self.context()
+        try:
+            return "\n".join(programme_stats(ctx).lines())
+        finally:
+            ctx.uow.engine.dispose()
+
+    def import_places(self, text: str) -> None:
+        import yaml
+
+        from bot.imports import import_places, read_places
+
+        ctx = self.context()
+        try:
+            import_places(ctx, read_places(yaml.safe_load(text)))
+        finally:
+            ctx.uow.engine.dispose()
+
     def rows(self, name: str) -> tuple[list[str], list[dict[str, str]]]:
         with open(self.folder / name, newline="", encoding="utf-8") as f:
             reader = csv.DictReader(f)
@@ -121,17 +151,18 @@ def _succeeded(args: tuple[str, ...], done: subprocess.CompletedProcess[str]) ->
 def _answer(org: Organiser, user_id: str, answer: str) -> None:
     """What the intro's buttons do: a person tells Corridor how their pair went."""
     from bot.chat import handle
-    from bot.config import EngineSettings
     from bot.context import Sender, default_programme
-    from corridor_cli.wiring import build_context
 
-    ctx = build_context(org.env["CORRIDOR_DATABASE_URL"], EngineSettings())
-    with ctx.uow() as uow:
-        programme = default_programme(uow, ctx.settings)
-        me = uow.participants.find(programme.id, "console", user_id)
-        (pair,) = uow.pairs.for_participant(me.id, 1)
-    reply = handle(ctx, Sender("console", user_id, me.display_name), f"outcome {pair.id} {answer}")
-    assert not reply.rejected, reply.text
+    ctx = org.context()
+    try:
+        with ctx.uow() as uow:
+            programme = default_programme(uow, ctx.settings)
+            me = uow.participants.find(programme.id, "console", user_id)
+            (pair,) = uow.pairs.for_participant(me.id, 1)
+        reply = handle(ctx, Sender("console", user_id, me.display_name), f"outcome {pair.id} {answer}")
+        assert not reply.rejected, reply.text
+    finally:
+        ctx.uow.engine.dispose()
 
 
 def _one_line_refusal(args: tuple[str, ...], done: subprocess.CompletedProcess[str]) -> str:
@@ -228,17 +259,17 @@ def test_a_bad_places_file_is_rejected_whole(organiser: Organiser) -> None:
     assert f"line {line_of_bad_kind}" in error
     assert "kind" in error and "cupboard" in error
     assert "Nothing was imported" in error or "nothing was imported" in error
-    assert "(0 site(s), 0 meeting place(s))" in organiser.ok("status")
+    assert "(0 site(s), 0 meeting place(s))" in organiser.status()
 
 
 def test_a_staff_list_with_an_unknown_site_enrols_nobody(organiser: Organiser) -> None:
-    organiser.ok("places", "import", organiser.write("places.yml", PLACES))
+    organiser.import_places(PLACES)
     lines = STAFF.splitlines()
     lines[3] = lines[3].replace("Charing Cross", "Hammersmith")  # line 4 of the file
     error = organiser.refused("participants", "import", organiser.write("bad.csv", "\n".join(lines) + "\n"))
     assert "line 4" in error and "site" in error and "Hammersmith" in error
     assert "St Mary's" in error and "Charing Cross" in error  # the known sites are listed
-    assert "Active: 0 clinician(s), 0 manager(s)" in organiser.ok("status")
+    assert "Active: 0 clinician(s), 0 manager(s)" in organiser.status()
 
 
 def test_bad_arguments_and_settings_get_one_clear_line(organiser: Organiser) -> None:

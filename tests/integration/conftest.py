@@ -59,7 +59,8 @@ def reset_postgres(url: str) -> None:
 def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'corridor.db'}"
-    assert POSTGRES_URL is not None
+    if not POSTGRES_URL:  # also when a test asks for "postgresql" by indirect parametrize
+        pytest.skip(POSTGRES_SKIP_REASON)
     reset_postgres(POSTGRES_URL)
     return POSTGRES_URL
 

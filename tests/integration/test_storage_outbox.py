@@ -72,11 +72,20 @@ def test_a_queued_message_reads_back_exactly(uow_factory, hospital):
     assert claimed.claimed_until == NOW + LEASE
 
 
-def test_bulk_queued_messages_keep_their_order(uow_factory, hospital):
-    keys = [f"2026-W10:intro:{n:04d}" for n in reversed(range(300))]
-    queue(uow_factory, [message(hospital.programme.id, key) for key in keys])
-    claimed = claim(uow_factory, NOW, limit=1000)
+def test_a_whole_rounds_messages_are_queued_once_and_in_order(uow_factory, hospital):
+    # Big enough for PostgreSQL's COPY path as well as the plain batched INSERT.
+    programme_id = hospital.programme.id
+    keys = [f"2026-W10:intro:{n:04d}" for n in reversed(range(1200))]
+    assert queue(uow_factory, [message(programme_id, key) for key in keys[:100]]) == 100
+    everyone = [message(programme_id, key, mentions=[n]) for n, key in enumerate(keys)]
+    assert queue(uow_factory, [*everyone, *everyone[:50]]) == 1100
+    assert queue(uow_factory, everyone) == 0
+
+    claimed = claim(uow_factory, NOW, limit=5000)
     assert [m.key for m in claimed] == keys
+    assert claimed[-1].payload == everyone[-1].payload
+    assert claimed[-1].mentions == [1199]
+    assert claimed[-1].created_at == NOW
 
 
 def test_a_claimed_message_is_not_claimed_again_until_its_lease_runs_out(uow_factory, hospital):

@@ -64,7 +64,8 @@ def test_commit_turns_a_late_unique_violation_into_a_conflict_and_writes_nothing
         connection.execute(text("ALTER TABLE programmes DROP CONSTRAINT uq_programmes_name"))
         connection.execute(
             text(
-                "ALTER TABLE programmes ADD CONSTRAINT uq_programmes_name UNIQUE (name) DEFERRABLE INITIALLY DEFERRED"
+                "ALTER TABLE programmes ADD CONSTRAINT uq_programmes_name UNIQUE (name)"
+                " DEFERRABLE INITIALLY DEFERRED"
             )
         )
     with uow_factory() as uow:

@@ -46,16 +46,10 @@ def test_two_workers_make_one_round_and_send_each_message_once(database_url: str
         enrol(ctx, clinicians=150, managers=60)
 
         sent = tmp_path / "sent.txt"
-        workers = [_start(database_url, sent, name) for name in ("alpha", "beta")]
-        for worker in workers:
-            assert worker.stdout.readline().strip() == "ready", worker.stderr.read()
-        for worker in workers:  # both go at once
-            worker.stdin.write("go\n")
-            worker.stdin.flush()
-        results = [worker.communicate(timeout=60) for worker in workers]
-        for worker, (out, err) in zip(workers, results, strict=True):
-            assert worker.returncode == 0, f"worker failed:\n{out}\n{err}"
-        print(*(out.strip() for out, _ in results), sep="\n")
+        results = _together(database_url, sent)
+        for code, out, err in results:
+            assert code == 0, f"worker failed:\n{out}\n{err}"
+        print(*(out.strip() for _, out, _ in results), sep="\n")
 
         with ctx.uow() as uow:
             programme = default_programme(uow, ctx.settings)
@@ -70,11 +64,48 @@ def test_two_workers_make_one_round_and_send_each_message_once(database_url: str
         twice = {message_id: n for message_id, n in times.items() if n > 1}
         assert not twice, f"sent more than once: {twice}"
         assert counts["pending"] == 0 and counts["failed"] == 0, counts
-        assert len(times) == counts["sent"] == 150 + 60  # an intro or a sit-out for everyone
+        assert set(times) == _outbox_ids(ctx), "every message in the outbox went out"
+        assert len(times) == counts["sent"]
         by_worker = Counter(name for _, name in lines)
         print(f"messages sent by each worker: {dict(by_worker)}")
     finally:
         ctx.uow.engine.dispose()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_two_workers_starting_on_a_fresh_database_both_come_up(database_url: str, engine, tmp_path: Path):
+    """Nobody has enrolled yet, so the default programme does not exist: both create it at once."""
+    sent = tmp_path / "sent.txt"
+    results = _together(database_url, sent)
+    for code, out, err in results:
+        assert code == 0, f"worker failed:\n{out}\n{err}"
+    ctx = build_context(database_url, EngineSettings())
+    try:
+        with ctx.uow() as uow:
+            assert [p.name for p in uow.programmes.list()] == ["Corridor"]
+    finally:
+        ctx.uow.engine.dispose()
+
+
+def _outbox_ids(ctx) -> set[int]:
+    from sqlalchemy import select
+
+    from storage.tables import outbox
+
+    with ctx.uow.engine.connect() as connection:
+        return set(connection.scalars(select(outbox.c.id)))
+
+
+def _together(url: str, sent: Path) -> list[tuple[int, str, str]]:
+    """Start two workers, release them at the same instant, wait for both."""
+    workers = [_start(url, sent, name) for name in ("alpha", "beta")]
+    for worker in workers:
+        assert worker.stdout.readline().strip() == "ready", worker.stderr.read()
+    for worker in workers:
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
+    results = [worker.communicate(timeout=60) for worker in workers]
+    return [(worker.returncode, out, err) for worker, (out, err) in zip(workers, results, strict=True)]
 
 
 def _start(url: str, sent: Path, name: str) -> subprocess.Popen[str]:

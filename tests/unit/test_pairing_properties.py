@@ -23,7 +23,7 @@ from scipy.optimize import linear_sum_assignment
 
 from bot.pairing import Candidate, PairingInput, PairingResult, meeting_key, pair_round
 
-SETTINGS = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 CLINICIAN_IDS = range(1, 26)
 MANAGER_IDS = range(101, 111)
@@ -33,26 +33,26 @@ MANAGER_IDS = range(101, 111)
 @st.composite
 def programmes(draw, *, constrained: bool = True) -> PairingInput:
     site = st.integers(0, draw(st.integers(1, 4)) - 1)
-    clinicians = [Candidate(i, draw(site)) for i in CLINICIAN_IDS[: draw(st.integers(0, 25))]]
     managers = [
         Candidate(i, draw(site), draw(st.integers(1, 3))) for i in MANAGER_IDS[: draw(st.integers(0, 10))]
     ]
+    slots = sum(m.capacity for m in managers)
+    # Half the time about as many clinicians as slots: where pairing is tight, rules collide.
+    balanced = st.integers(max(0, slots - 3), min(25, slots + 3))
+    clinicians = [Candidate(i, draw(site)) for i in CLINICIAN_IDS[: draw(st.integers(0, 25) | balanced)]]
     window = draw(st.integers(1, 6))
     history: dict[int, int] = {}
     exclusions: frozenset[int] = frozenset()
     if constrained and clinicians and managers:
-        pair = st.builds(
-            meeting_key,
-            st.sampled_from([c.id for c in clinicians]),
-            st.sampled_from([m.id for m in managers]),
-        )
-        # ages 1..window are repeats; window+1..window+3 are old meetings, free to repeat
-        history = draw(st.dictionaries(pair, st.integers(1, window + 3), max_size=80))
+        manager_ids = st.sampled_from([m.id for m in managers])
+        # each clinician met some managers: ages 1..window are repeats, beyond it old news
+        for c in clinicians:
+            for m in draw(st.frozensets(manager_ids, max_size=len(managers))):
+                history[meeting_key(c.id, m)] = draw(st.integers(1, window + 3))
+        pair = st.builds(meeting_key, st.sampled_from([c.id for c in clinicians]), manager_ids)
         exclusions = draw(st.frozensets(pair, max_size=12))
     everyone = [p.id for p in clinicians + managers]
-    sat_out = (
-        draw(st.frozensets(st.sampled_from(everyone), max_size=len(everyone))) if everyone else frozenset()
-    )
+    sat_out = draw(st.frozensets(st.sampled_from(everyone))) if everyone else frozenset()
     return PairingInput(
         clinicians=clinicians,
         managers=managers,

@@ -7,9 +7,9 @@ import base64
 import socket
 from datetime import timedelta
 
-from adapters.slack.notifier import SlackNotifier
 from adapters.slack.app import _web_client
 from adapters.slack.config import SlackConfig
+from adapters.slack.notifier import SlackNotifier
 from bot.chat import handle
 from bot.context import Sender, default_programme
 from bot.delivery import DeliveryWorker

@@ -5,7 +5,6 @@ from __future__ import annotations
 from bot.delivery import DeliveryWorker
 from bot.rounds import run_round
 from tests.adapters.slack.conftest import CLINICIANS, MANAGERS
-from tests.adapters.slack.test_delivery import join
 
 AMARA, AMARA_NAME, _ = CLINICIANS[0]
 SAM, SAM_NAME, _ = MANAGERS[0]

@@ -39,7 +39,7 @@ async def test_a_slash_command_over_the_socket_is_acked_and_answered(socket_slac
     await fake.socket_connected()
     (opened,) = fake.calls_to("apps.connections.open")
     assert opened.ok  # called with the app-level token, not the bot token
-    assert APP_TOKEN != fake.bot_token
+    assert fake.bot_token != APP_TOKEN
 
     envelope, token = slash_command_envelope(fake, "join clinician St Mary's", "57d6a792-4d35-4d0b-b6aa")
     await fake.socket_send(envelope)

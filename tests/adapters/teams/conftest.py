@@ -121,7 +121,8 @@ class TeamsHospital:
             headers={"Content-Type": "application/json", **(headers or {})},
         )
         body = await response.read()
-        return response.status, (json.loads(body) if body else None)
+        is_json = response.content_type == "application/json"
+        return response.status, (json.loads(body) if body and is_json else body.decode() or None)
 
     async def say(self, who: Person, text: str) -> list[dict]:
         """Type in the personal chat; returns the bot's replies that reached the connector."""

@@ -108,8 +108,7 @@ async def test_forget_me_erases_the_conversation_reference(hospital, connector):
     [done] = await hospital.say(amara, "forget-me confirm")
     assert done["text"].startswith("Done: Corridor no longer holds your details.")
     assert hospital.participant(amara) is None  # the row is anonymous now
-    stored = hospital.state(person_key(amara.aad))
-    assert stored is None or stored[0] == {}
+    assert hospital.state(person_key(amara.aad)) is None
 
 
 async def test_an_error_in_a_turn_is_apologised_for(hospital, connector, monkeypatch):
@@ -128,3 +127,31 @@ async def test_a_request_that_is_not_json_is_refused(hospital):
         "/api/messages", data="hello", headers={"Content-Type": "text/plain"}
     )
     assert response.status == 415
+
+
+async def test_forget_me_before_joining_empties_the_reference_kept_at_install(hospital):
+    cat = person("Cat")
+    await hospital.install(cat)
+    await hospital.say(cat, "forget-me confirm")
+    assert hospital.state(person_key(cat.aad))[0] == {}
+
+
+async def test_adding_the_app_to_a_team_posts_a_welcome_in_the_channel(hospital, connector):
+    olivia = person("Olivia Organiser", aad=ORGANISER_AAD)
+    activity = hospital.channel_message(olivia, "")
+    activity.update(type="conversationUpdate", membersAdded=[{"id": BOT["id"]}], text=None, entities=[])
+    activity["conversation"]["id"] = "19:general@thread.tacv2"
+    status, _ = await hospital.post(activity)
+    assert status in (200, 201)
+    [post] = connector.accepted("send", "19:general@thread.tacv2")
+    assert_valid_card(post.cards[0])
+    assert "admin channel here" in " ".join(texts(post.cards[0]))
+    assert not hospital.store().platform_state  # nobody's chat to remember in a channel
+
+
+async def test_people_joining_a_team_are_not_greeted(hospital, connector):
+    dan = person("Dan")
+    activity = hospital.channel_message(dan, "")
+    activity.update(type="conversationUpdate", membersAdded=[{"id": dan.teams_id}], text=None, entities=[])
+    await hospital.post(activity)
+    assert connector.calls == []

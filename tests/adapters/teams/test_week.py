@@ -176,7 +176,7 @@ async def test_a_mixed_week_slack_clinicians_meet_teams_managers(hospital, conne
         assert partner.platform == "teams" and partner.email.endswith("@nhs.net")
 
     # A Slack clinician answers on Slack; a Teams manager clicks in Teams; the rest are followed up.
-    first, second, third = (pair_of(hospital, m) for m in managers)
+    first, second, _ = (pair_of(hospital, m) for m in managers)
     ada = next(
         s for s in slack_people if hospital.store().participants[first.clinician_id].user_id == s.user_id
     )

@@ -1,0 +1,1 @@
+"""Benchmarks that print figures; results go in bench/RESULTS.md."""

@@ -1,0 +1,163 @@
+"""Shared parts of the Slack benchmarks: a real clock, a store, the fake Slack and the adapter wired up."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import statistics
+import tempfile
+import threading
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aiohttp
+from aiohttp import web
+
+from adapters.slack import SlackAdapter, SlackConfig
+from bot.config import EngineSettings
+from bot.context import Context, default_programme
+from bot.model import Participant, Place, PlaceKind, Role, Site
+from tests.adapters.fake_slack import BOT_TOKEN, FakeSlack
+from tests.fakes import FakeUnitOfWorkFactory, FixedSeeds
+
+SIGNING_SECRET = "bench-signing-secret"
+SITE = "St Mary's"
+
+
+class RealClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+def sqlite_context(settings: EngineSettings) -> Context:
+    from storage.schema import prepare
+    from storage.uow import SqlUnitOfWorkFactory
+
+    path = os.path.join(tempfile.mkdtemp(prefix="corridor-bench-"), "bench.db")
+    return Context(SqlUnitOfWorkFactory(prepare(f"sqlite:///{path}")), RealClock(), FixedSeeds(), settings)
+
+
+def memory_context(settings: EngineSettings) -> Context:
+    return Context(_SerialFactory(FakeUnitOfWorkFactory()), RealClock(), FixedSeeds(), settings)
+
+
+class _SerialFactory:
+    """The in-memory fake, one transaction at a time (the adapter runs the core in threads)."""
+
+    def __init__(self, inner: FakeUnitOfWorkFactory):
+        self.inner = inner
+        self.lock = threading.RLock()
+
+    def __call__(self):
+        uow, lock = self.inner(), self.lock
+
+        class Serial:
+            def __enter__(self):
+                lock.acquire()
+                return uow.__enter__()
+
+            def __exit__(self, *exc):
+                try:
+                    uow.__exit__(*exc)
+                finally:
+                    lock.release()
+
+        return Serial()
+
+
+def make_context(store: str, settings: EngineSettings | None = None) -> Context:
+    settings = settings or EngineSettings()
+    return sqlite_context(settings) if store == "sqlite" else memory_context(settings)
+
+
+def add_people(ctx: Context, fake: FakeSlack, clinicians: int, managers: int, *, join: bool) -> list[str]:
+    """Users in the fake workspace, one site with a kitchen; with join=True also participants."""
+    with ctx.uow() as uow:
+        programme = default_programme(uow, ctx.settings)
+        site = uow.sites.add(Site(programme.id, SITE))
+        uow.places.add(Place(site.id, "Level 3 staff kitchen", PlaceKind.KITCHEN, "Past the lifts"))
+        user_ids = []
+        for index in range(clinicians + managers):
+            role = Role.CLINICIAN if index < clinicians else Role.MANAGER
+            user_id = f"U{index:06d}"
+            fake.add_user(user_id, f"{role.value.title()} {index}", title="Ward 7")
+            user_ids.append(user_id)
+            if join:
+                person = Participant(programme.id, "slack", user_id, f"{role.value.title()} {index}", role,
+                                     site.id, "T0HOSPITAL", joined_at=ctx.clock.now())
+                uow.participants.add(person)
+        uow.commit()
+    return user_ids
+
+
+@dataclass
+class Running:
+    ctx: Context
+    fake: FakeSlack
+    adapter: SlackAdapter
+    events_url: str
+
+
+@contextlib.asynccontextmanager
+async def running_slack(ctx: Context, fake: FakeSlack) -> AsyncIterator[Running]:
+    """The adapter in HTTP mode on 127.0.0.1 against the fake, started and, on exit, closed."""
+    config = SlackConfig.from_env(
+        {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+         "CORRIDOR_SLACK_API_URL": fake.api_url}
+    )
+    adapter = SlackAdapter(ctx, config)
+    web_app = web.Application()
+    adapter.attach(web_app)
+    runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    await adapter.start()
+    try:
+        yield Running(ctx, fake, adapter, f"http://127.0.0.1:{port}/slack/events")
+    finally:
+        await adapter.close()
+        await runner.cleanup()
+
+
+@contextlib.asynccontextmanager
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = await FakeSlack().start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()
+
+
+def client_session(limit: int = 100) -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=limit))
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[rank]
+
+
+def summary_ms(values: list[float]) -> str:
+    ms = [v * 1000 for v in values]
+    return (
+        f"p50 {percentile(ms, 0.5):6.1f} ms   p99 {percentile(ms, 0.99):6.1f} ms   "
+        f"max {max(ms):6.1f} ms   mean {statistics.fmean(ms):6.1f} ms"
+    )
+
+
+def machine() -> str:
+    model = platform.processor() or "unknown CPU"
+    with contextlib.suppress(OSError):
+        with open("/proc/cpuinfo") as info:
+            model = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), model)
+    return (
+        f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )

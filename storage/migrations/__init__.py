@@ -1,0 +1,1 @@
+"""Alembic migrations. A package only so that env.py is installed along with the versions."""
