@@ -1,6 +1,6 @@
 """How fast Slack gets its acknowledgement for /coffee, 50 signed requests at a time.
 
-    python -m bench.slack_ack [--concurrency 50] [--waves 20] [--store sqlite|memory]
+    python -m bench.slack_ack [--concurrency 50] [--waves 20] [--store sqlite|memory] [--core-threads 1]
 
 Two processes on this machine, as Slack and Corridor would be on two: this one runs the
 adapter behind aiohttp on 127.0.0.1 with its database; a child process plays Slack,
@@ -18,7 +18,15 @@ import multiprocessing
 import time
 from urllib.parse import urlencode, urlsplit
 
-from bench.slack_common import SIGNING_SECRET, SITE, machine, make_context, running_slack, summary_ms
+from bench.slack_common import (
+    SIGNING_SECRET,
+    SITE,
+    add_site,
+    machine,
+    make_context,
+    running_slack,
+    summary_ms,
+)
 from tests.adapters.fake_slack import TEAM_ID, FakeSlack
 from tests.adapters.slack.slack_side import signature_headers
 
@@ -55,7 +63,7 @@ async def _measure(clients, fake, users, text, waves) -> dict:
         # A burst of `concurrency` commands at once; the next burst once this one is answered,
         # so each ack is measured while the app is busy with its own wave's work, not a backlog.
         batch = users[wave * concurrency : (wave + 1) * concurrency]
-        requests = [_slash_command(fake, events_url_path(clients[0]), user, text) for user in batch]
+        requests = [_slash_command(fake, clients[0].path, user, text) for user in batch]
         results = await asyncio.gather(*(c.send(r) for c, (r, _) in zip(clients, requests, strict=False)))
         for (status, ack, started), (_, token) in zip(results, requests, strict=True):
             if status != 200:
@@ -66,10 +74,6 @@ async def _measure(clients, fake, users, text, waves) -> dict:
     missing = [token for token, _ in sent if token not in fake.responded_at]
     replies = [fake.responded_at[token] - started for token, started in sent if token not in missing]
     return {"acks": acks, "replies": replies, "missing": len(missing)}
-
-
-def events_url_path(client: _Connection) -> str:
-    return client.path
 
 
 def _slash_command(fake, path: str, user_id: str, text: str) -> tuple[bytes, str]:
@@ -136,7 +140,7 @@ async def _replies_in(fake, tokens: list[str], deadline: float) -> None:
 # --- Corridor's side (this process) -------------------------------------------------------
 
 
-async def main(concurrency: int, waves: int, store: str) -> None:
+async def main(concurrency: int, waves: int, store: str, core_threads: int) -> None:
     spawn = multiprocessing.get_context("spawn")
     conn, child_conn = spawn.Pipe()
     child = spawn.Process(target=slack_side, args=(child_conn, concurrency, waves), daemon=True)
@@ -144,20 +148,16 @@ async def main(concurrency: int, waves: int, store: str) -> None:
     try:
         api_url = await asyncio.to_thread(conn.recv)
         ctx = make_context(store)
-        with ctx.uow() as uow:  # one site, so `join clinician St Mary's` resolves
-            from bot.context import default_programme
-            from bot.model import Site
-
-            uow.sites.add(Site(default_programme(uow, ctx.settings).id, SITE))
-            uow.commit()
-        async with running_slack(ctx, _Remote(api_url)) as slack:
+        add_site(ctx)
+        async with running_slack(ctx, _Remote(api_url), core_threads=core_threads) as slack:
             conn.send(slack.events_url)
             results = await asyncio.to_thread(conn.recv)
             await slack.adapter.idle()
     finally:
         child.join(timeout=30)
     print(
-        f"Slack ack latency: {concurrency} concurrent signed requests x {waves} waves per command, store={store}"
+        f"Slack ack latency: {concurrency} concurrent signed requests x {waves} waves per command, "
+        f"store={store}, core threads={core_threads}"
     )
     print(f"machine: {machine()}")
     for text, result in results.items():
@@ -178,5 +178,6 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--waves", type=int, default=20)
     parser.add_argument("--store", choices=("sqlite", "memory"), default="sqlite")
+    parser.add_argument("--core-threads", type=int, default=1, help="CORRIDOR_SLACK_CORE_THREADS")
     args = parser.parse_args()
-    asyncio.run(main(args.concurrency, args.waves, args.store))
+    asyncio.run(main(args.concurrency, args.waves, args.store, args.core_threads))

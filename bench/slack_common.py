@@ -72,22 +72,39 @@ def make_context(store: str, settings: EngineSettings | None = None) -> Context:
     return sqlite_context(settings) if store == "sqlite" else memory_context(settings)
 
 
-def add_people(ctx: Context, fake: FakeSlack, clinicians: int, managers: int, *, join: bool) -> list[str]:
-    """Users in the fake workspace, one site with a kitchen; with join=True also participants."""
+def add_site(ctx: Context) -> Site:
+    """One site with a kitchen, so `join clinician St Mary's` resolves and intros have a place."""
+    with ctx.uow() as uow:
+        site = uow.sites.add(Site(default_programme(uow, ctx.settings).id, SITE))
+        uow.places.add(Place(site.id, "Level 3 staff kitchen", PlaceKind.KITCHEN, "Past the lifts"))
+        uow.commit()
+    return site
+
+
+def add_people(ctx: Context, fake: FakeSlack, clinicians: int, managers: int) -> list[str]:
+    """Users in the fake workspace who have joined, all at the one site."""
+    site = add_site(ctx)
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
-        site = uow.sites.add(Site(programme.id, SITE))
-        uow.places.add(Place(site.id, "Level 3 staff kitchen", PlaceKind.KITCHEN, "Past the lifts"))
         user_ids = []
         for index in range(clinicians + managers):
             role = Role.CLINICIAN if index < clinicians else Role.MANAGER
             user_id = f"U{index:06d}"
             fake.add_user(user_id, f"{role.value.title()} {index}", title="Ward 7")
             user_ids.append(user_id)
-            if join:
-                person = Participant(programme.id, "slack", user_id, f"{role.value.title()} {index}", role,
-                                     site.id, "T0HOSPITAL", joined_at=ctx.clock.now())
-                uow.participants.add(person)
+            name = f"{role.value.title()} {index}"
+            uow.participants.add(
+                Participant(
+                    programme.id,
+                    "slack",
+                    user_id,
+                    name,
+                    role,
+                    site.id,
+                    "T0HOSPITAL",
+                    joined_at=ctx.clock.now(),
+                )
+            )
         uow.commit()
     return user_ids
 
@@ -101,11 +118,15 @@ class Running:
 
 
 @contextlib.asynccontextmanager
-async def running_slack(ctx: Context, fake: FakeSlack) -> AsyncIterator[Running]:
+async def running_slack(ctx: Context, fake: FakeSlack, *, core_threads: int = 1) -> AsyncIterator[Running]:
     """The adapter in HTTP mode on 127.0.0.1 against the fake, started and, on exit, closed."""
     config = SlackConfig.from_env(
-        {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-         "CORRIDOR_SLACK_API_URL": fake.api_url}
+        {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "CORRIDOR_SLACK_API_URL": fake.api_url,
+            "CORRIDOR_SLACK_CORE_THREADS": str(core_threads),
+        }
     )
     adapter = SlackAdapter(ctx, config)
     web_app = web.Application()
@@ -154,9 +175,8 @@ def summary_ms(values: list[float]) -> str:
 
 def machine() -> str:
     model = platform.processor() or "unknown CPU"
-    with contextlib.suppress(OSError):
-        with open("/proc/cpuinfo") as info:
-            model = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), model)
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as info:
+        model = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), model)
     return (
         f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"

@@ -51,11 +51,16 @@ class RoundReport:
         if self.already_done:
             return f"The round for {self.week} has already run; nothing new to do."
         if not self.pairs:
-            return (
-                f"Nobody could be paired for {self.week}: {self.available.get('clinician', 0)} "
-                f"clinician(s) and {self.available.get('manager', 0)} manager(s) available"
-                f"{' and not yet paired' if self.top_up else ''}. Nothing was recorded."
+            counts = (
+                f"{self.available.get('clinician', 0)} clinician(s) and "
+                f"{self.available.get('manager', 0)} manager(s) with room"
             )
+            if self.top_up:
+                return (
+                    f"This week's round ({self.week}) already ran; the top-up found nobody new to pair "
+                    f"({counts} not yet paired). Nothing changed."
+                )
+            return f"Nobody could be paired for {self.week}: {counts} available. Nothing was recorded."
         kind = "Top-up for" if self.top_up else "Round"
         verb = "would pair" if self.dry_run else "paired"
         text = (

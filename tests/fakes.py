@@ -356,6 +356,9 @@ class FakePlatformState(_Repo):
         for key in [k for k, (_, owner) in self.s.platform_state.items() if owner == participant_id]:
             del self.s.platform_state[key]
 
+    def delete(self, platform, key):
+        self.s.platform_state.pop((platform, key), None)
+
 
 class FakeUnitOfWork:
     def __init__(self, committed: Store):

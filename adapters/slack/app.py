@@ -25,6 +25,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.config import SlackConfig
+from adapters.slack.core import Core
 from adapters.slack.failures import error_code
 from adapters.slack.interactions import Interactions
 from adapters.slack.listeners import register
@@ -51,7 +52,7 @@ class SlackAdapter:
         self.notifier = SlackNotifier(ctx, _web_client(config, retries=False))
         self.background = Background()
         senders = Senders(Directory(self.client), config, ctx.settings)
-        self.interactions = Interactions(ctx, self.client, senders)
+        self.interactions = Interactions(ctx, self.client, senders, Core(config.core_threads))
         self.bolt = AsyncApp(
             client=self.client,
             signing_secret=config.signing_secret,

@@ -21,6 +21,7 @@ class SlackConfig:
     api_url: str = DEFAULT_API_URL
     organisers: frozenset[str] = frozenset()
     digest_channel: str | None = None
+    core_threads: int = 1
 
     @property
     def socket_mode(self) -> bool:
@@ -54,6 +55,7 @@ class SlackConfig:
             api_url=_with_slash(_get(env, "CORRIDOR_SLACK_API_URL") or DEFAULT_API_URL),
             organisers=frozenset(_ids(_get(env, "CORRIDOR_SLACK_ORGANISERS") or "")),
             digest_channel=_get(env, "CORRIDOR_SLACK_DIGEST_CHANNEL"),
+            core_threads=_threads(_get(env, "CORRIDOR_SLACK_CORE_THREADS")),
         )
 
     def apply_to(self, settings: EngineSettings) -> EngineSettings:
@@ -75,7 +77,7 @@ class SlackConfig:
             f"bot_token={_mask(self.bot_token)}, "
             f"app_token={_mask(self.app_token)}, signing_secret={_mask(self.signing_secret)}, "
             f"api_url={self.api_url!r}, organisers={sorted(self.organisers)!r}, "
-            f"digest_channel={self.digest_channel!r})"
+            f"digest_channel={self.digest_channel!r}, core_threads={self.core_threads})"
         )
 
     __str__ = __repr__
@@ -93,6 +95,14 @@ def _with_slash(url: str) -> str:
 
 def _ids(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _threads(text: str | None) -> int:
+    if text is None:
+        return 1
+    if not text.isdigit() or not 1 <= int(text) <= 32:
+        raise CorridorError("CORRIDOR_SLACK_CORE_THREADS should be a whole number from 1 to 32.")
+    return int(text)
 
 
 def _mask(secret: str | None) -> str:

@@ -26,11 +26,11 @@ SORRY = "Corridor couldn't finish that just now. Please try again in a minute."
 
 
 class Interactions:
-    def __init__(self, ctx: Context, client: AsyncWebClient, senders: Senders):
+    def __init__(self, ctx: Context, client: AsyncWebClient, senders: Senders, core: Core):
         self.ctx = ctx
         self.client = client
         self.senders = senders
-        self.core = Core()
+        self.core = core
         self.home = Home(ctx, client, self.core)
         self.answers = Answers(ctx, client, self.core)
 

@@ -60,13 +60,11 @@ def remember_person(ctx: Context, aad_object_id: str, reference: ConversationRef
 
 
 def forget_person(ctx: Context, aad_object_id: str) -> None:
-    """Empty the reference of someone who asked to be forgotten but never joined (a member's is
-    already gone: erasure deletes state tied to the participant). The port has no delete by
-    key, so the empty row stays under its key."""
+    """Delete the reference of someone who asked to be forgotten but never joined (a member's is
+    already gone: erasure deletes state tied to the participant)."""
     with ctx.uow() as uow:
-        if uow.platform_state.get(PLATFORM, person_key(aad_object_id)) is not None:
-            uow.platform_state.put(PLATFORM, person_key(aad_object_id), {}, None)
-            uow.commit()
+        uow.platform_state.delete(PLATFORM, person_key(aad_object_id))
+        uow.commit()
 
 
 def remember_channel(ctx: Context, channel_id: str, reference: ConversationReference, tenant: str) -> None:

@@ -54,3 +54,7 @@ class SqlPlatformStateRepository:
     def delete_for(self, participant_id: int) -> None:
         statement = delete(platform_state).where(platform_state.c.participant_id == participant_id)
         self._session.execute(statement)
+
+    def delete(self, platform: str, key: str) -> None:
+        statement = delete(platform_state).where(platform_state.c.platform == platform, platform_state.c.key == key)
+        self._session.execute(statement)

@@ -45,3 +45,16 @@ def test_platform_state_is_kept_and_forgotten_with_its_person(uow_factory, hospi
     with uow_factory() as uow:
         assert uow.platform_state.get("teams", f"ref:{ann.user_id}") is None
         assert uow.platform_state.get("slack", "bot_user") == {"id": "B1"}
+
+
+def test_a_reference_kept_for_someone_who_never_joined_can_be_deleted_by_key(uow_factory):
+    with uow_factory() as uow:
+        uow.platform_state.put("teams", "ref:aad-visitor", {"serviceUrl": "https://smba.example/"})
+        uow.platform_state.put("teams", "ref:aad-other", {"serviceUrl": "https://smba.example/"})
+        uow.commit()
+    with uow_factory() as uow:
+        uow.platform_state.delete("teams", "ref:aad-visitor")
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.platform_state.get("teams", "ref:aad-visitor") is None
+        assert uow.platform_state.get("teams", "ref:aad-other") is not None

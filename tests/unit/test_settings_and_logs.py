@@ -45,14 +45,29 @@ def test_a_bad_setting_is_named_with_what_it_should_be(variable, value, complain
         load({variable: value})
 
 
-def test_tokens_and_passwords_are_redacted_from_log_lines(caplog):
+class _Lines(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(self.format(record))
+
+
+def test_tokens_and_passwords_are_redacted_from_log_lines():
     secret = "s3cr3t-signing-value"
-    logger = logging.getLogger("corridor.test")
-    logger.addFilter(RedactingFilter([secret]))
-    with caplog.at_level(logging.INFO):
+    captured = _Lines()
+    captured.addFilter(RedactingFilter([secret]))
+    logger = logging.getLogger("corridor.redaction-test")
+    logger.addHandler(captured)
+    logger.setLevel(logging.INFO)
+    try:
         logger.info("calling with %s and %s", "xoxb-1234-5678-abcdef", secret)
-    assert "xoxb-1234" not in caplog.text and secret not in caplog.text
-    assert "[redacted" in caplog.text
+    finally:
+        logger.removeHandler(captured)
+    text = "\n".join(captured.lines)
+    assert "xoxb-1234" not in text and secret not in text
+    assert "[redacted" in text
     assert (
         redact("postgresql+psycopg://corridor:hunter2@db/x")
         == "postgresql+psycopg://corridor:[redacted]@db/x"

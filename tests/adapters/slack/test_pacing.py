@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from adapters.slack.pacing import Pacer
@@ -32,7 +34,7 @@ def test_after_a_refusal_each_waiting_message_gets_its_own_slot():
     assert wait == pytest.approx(1)
     waits = [pacer.defer(n) for n in range(10)]
     assert waits == sorted(waits)
-    gaps = {round(b - a, 3) for a, b in zip(waits, waits[1:], strict=False)}
+    gaps = {round(b - a, 3) for a, b in itertools.pairwise(waits)}
     assert gaps == {0.05}  # 20 a second, as Slack was accepting them
     assert waits[0] == pytest.approx(1.05)
 
