@@ -41,6 +41,7 @@ class Outcome:
     limit: float
     error_rate: float
     pacing: bool
+    max_attempts: int = 0
     seconds: float = 0.0
     sent: int = 0
     failed: int = 0
@@ -49,6 +50,7 @@ class Outcome:
     duplicated: int = 0
     calls: Counter = field(default_factory=Counter)
     refusals: Counter = field(default_factory=Counter)
+    returns: Counter = field(default_factory=Counter)  # message id -> times sent back to the outbox
     report: DeliveryReport = field(default_factory=DeliveryReport)
 
     @property
@@ -65,6 +67,9 @@ class Outcome:
             f"Slack: lost {self.lost}, duplicated {self.duplicated}",
             "  calls to Slack: " + ", ".join(f"{k} {v}" for k, v in sorted(self.calls.items())),
             "  back to the outbox: " + ", ".join(f"{k} {v}" for k, v in sorted(self.refusals.items())),
+            f"  returns per message: most {max(self.returns.values(), default=0)}, "
+            f"messages returned 4+ times {sum(1 for n in self.returns.values() if n >= 4)} "
+            f"(the core gives up at {self.max_attempts} attempts)",
         ]
 
 
@@ -82,6 +87,7 @@ class Counting:
         except RetryLater as later:
             kind = "deferred by pacer" if "waiting for" in later.error else later.error.split(" ")[0]
             self.outcome.refusals[kind] += 1
+            self.outcome.returns[message.id] += 1
             raise
         except PermanentFailure:
             self.outcome.refusals["permanent"] += 1
@@ -105,9 +111,9 @@ class NoPacing:
 
 
 async def fan_out(intros: int, limit: float, error_rate: float, pacing: bool) -> Outcome:
-    outcome = Outcome(intros, limit, error_rate, pacing)
     async with fake_slack() as fake:
         ctx = make_context("sqlite")
+        outcome = Outcome(intros, limit, error_rate, pacing, ctx.settings.max_attempts)
         add_people(ctx, fake, intros, intros)
         report = await asyncio.to_thread(run_round, ctx)
         assert len(report.pairs) == intros and report.messages_queued == intros, report.summary()

@@ -182,7 +182,9 @@ def send_digest(
                 # First, so a second process loses here before queuing anything.
                 uow.digests.add(DigestRecord(programme.id, month, now))
             for platform, channel in sorted(channels.items()):
-                uow.outbox.add_if_absent(_digest_outbox(programme, month, platform, channel, tag, report, now))
+                uow.outbox.add_if_absent(
+                    _digest_outbox(programme, month, platform, channel, tag, report, now)
+                )
             uow.commit()
         except Conflict:
             uow.rollback()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.config import EngineSettings
-from bot.messages import FOLLOWUP, INTRO, Intro, PersonCard, SitOutNotice, outcome_buttons
 from bot.meetups import Meetup
+from bot.messages import FOLLOWUP, INTRO, Intro, PersonCard, SitOutNotice, outcome_buttons
 from bot.model import OutboxMessage, Pair
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot import commands as c
 from bot.context import Context, Reply, Sender
 from bot.messages import reason_buttons
-from bot.model import OutcomeKind, Outcome
+from bot.model import Outcome, OutcomeKind
 from bot.people import find_sender
 
 THANKS = {

@@ -12,12 +12,21 @@ The rules, in priority order:
  8. the same inputs and seed give the same pairs.
 
 How: managers are laid out as capacity "slots" (everyone's first slot before anyone's
-second). Clinicians are taken in priority order (last round's sit-outs first, then a seeded
-shuffle) and matched by augmenting paths (Kuhn's algorithm), which never unmatches someone
-already matched, so priority holds. Phase one matches within each site, phase two across
-sites, both without repeats or exclusions; phase three allows repeats, oldest first. In a
-hospital-shaped graph nearly every clinician finds a free slot at once, so the augmenting
-search only runs for the rare person whose every free slot is barred.
+second) and clinicians are taken in priority order (last round's sit-outs first, then a
+seeded shuffle). The result has as many pairs as the exclusions allow; among those, the
+fewest repeats, then the oldest, then the most same-site pairs (the property tests check
+this against an exact assignment solver); and nobody who sat out last round is left out
+again where a swap with someone who did not would cost none of that.
+ - Phase one matches fresh pairs (no repeat, no exclusion) within each site by augmenting
+   paths (Kuhn's algorithm), which never unmatches anyone, so priority holds.
+ - Phase two lets whoever can simply take a free fresh slot on another site do so, in
+   priority order, moving nobody.
+ - Phase three runs only if people still wait while slots stay free: successive cheapest
+   augmenting paths (min-cost flow), where a repeat costs more than all staleness together
+   and staleness more than all cross-site pairs. Phases one and two are exactly its first,
+   cheapest steps, taken quickly.
+In a hospital-shaped programme nearly every clinician finds a free slot at once, so phase
+three has little or nothing to do.
 """
 
 from __future__ import annotations
@@ -32,8 +41,7 @@ from dataclasses import dataclass, field
 
 _KEY_SHIFT = 32
 _MAX_DEPTH = 400
-_CLINICIAN, _SLOT = 0, 1
-_Node = tuple[int, int]  # (_CLINICIAN, clinician id) or (_SLOT, slot index)
+_FAR = 1 << 62  # beyond any path's cost
 
 
 def meeting_key(clinician_id: int, manager_id: int) -> int:
@@ -91,7 +99,7 @@ class _Matcher:
         # all staleness together, and any staleness outweighs all cross-site pairs together.
         slots = len(self.slot_manager)
         self.stale_cost = slots + 1
-        self.repeat_cost = (job.repeat_window * slots + 1) * self.stale_cost
+        self.repeat_cost = ((job.repeat_window + 1) * slots + 1) * self.stale_cost
 
     def run(self) -> PairingResult:
         previous_limit = sys.getrecursionlimit()
@@ -119,12 +127,14 @@ class _Matcher:
         key = meeting_key(clinician, manager)
         if key in self.job.exclusions:
             return None
-        cost = int(self.site_of[clinician] != self.site_of[manager])
         age = self.job.rounds_since_met.get(key)
+        recency = 0 if age is None else self._recency(age)
+        return int(self.site_of[clinician] != self.site_of[manager]) + recency
+
+    def _recency(self, age: int) -> int:
+        """What meeting again costs: nothing beyond the window, and more the more recent."""
         window = self.job.repeat_window
-        if age is not None and age <= window:
-            cost += self.repeat_cost + (window + 1 - age) * self.stale_cost
-        return cost
+        return 0 if age > window else self.repeat_cost + (window + 1 - age) * self.stale_cost
 
     # --- phase one: fresh pairs within each site ------------------------------------------
     def _match_within_sites(self) -> None:
@@ -198,112 +208,9 @@ class _Matcher:
 
     # --- phase three: move people along, cheapest first -----------------------------------
     def _move_people_along(self, crossed: list[int]) -> None:
-        """Pair whoever still waits while slots stay free, by cheapest augmenting paths.
-
-        Successive shortest paths (min-cost flow) with `_cost`: each step adds one pair at
-        the least extra cost, so the matching is always the cheapest of its size: as many
-        pairs as possible, then the fewest and oldest repeats, then the most same-site
-        pairs. In a large programme this phase has almost nobody to place; each search
-        scans every slot for each person it reaches.
-        """
         waiting = [c for c in self.clinicians if c not in self.slot_of]
-        if not waiting or not self.free:
-            return
-        potential = self._starting_potentials(crossed)
-        while waiting and self.free:
-            path = self._cheapest_augmenting_path(waiting, potential)
-            if path is None:
-                return
-            self.free.remove(path[-1][1])
-            waiting.remove(path[0][0])
-            for clinician, slot in path:
-                self._assign(clinician, slot)
-
-    def _starting_potentials(self, crossed: list[int]) -> dict[_Node, int]:
-        """Potentials that make every reduced cost non-negative for the first search.
-
-        Phase one's pairs cost 0 and phase two's cost 1 (one cross-site pair each). Give -1
-        to phase two's clinicians and to everything they reach through fresh same-site
-        pairs and phase one's holders (a closed set, as phase one's matching is maximum);
-        0 to the rest. Each site's slots are visited once: a slot is checked against a
-        clinician only while unreached, so the work is linear in slots plus barred pairs.
-        """
-        potential: dict[_Node, int] = {}
-        unreached: dict[int, set[int]] = {}
-        queue = list(crossed)
-        while queue:
-            clinician = queue.pop()
-            potential[(_CLINICIAN, clinician)] = -1
-            site = self.site_of[clinician]
-            left = unreached.setdefault(site, set(self.slots_by_site.get(site, ())))
-            for slot in [s for s in left if self._allowed(clinician, s)]:
-                left.discard(slot)
-                potential[(_SLOT, slot)] = -1
-                if slot in self.holder:
-                    queue.append(self.holder[slot])
-        return potential
-
-    def _cheapest_augmenting_path(
-        self, waiting: list[int], potential: dict[_Node, int]
-    ) -> list[tuple[int, int]] | None:
-        """Dijkstra with Johnson's potentials from every waiting clinician to a free slot.
-
-        Returns the (clinician, slot) pairs to make along the cheapest path, from a waiting
-        clinician to a free slot, or None when no path exists (the matching is maximum).
-        Ties go depth first and to the earlier clinician in priority order.
-        """
-        pot = potential.get
-        dist: dict[_Node, int] = {}
-        reached_by: dict[int, int] = {}  # slot -> the clinician who reaches it cheapest
-        settled: list[_Node] = []
-        done: set[_Node] = set()
-        heap: list[tuple[int, int, _Node]] = []
-        order = itertools.count(0, -1)  # later pushes first among equals: depth first
-
-        def push(node: _Node, d: int) -> None:
-            dist[node] = d
-            heapq.heappush(heap, (d, next(order), node))
-
-        for clinician in reversed(waiting):
-            push((_CLINICIAN, clinician), -pot((_CLINICIAN, clinician), 0))
-        target = None
-        while heap:
-            d, _, node = heapq.heappop(heap)
-            if node in done or d > dist[node]:
-                continue
-            done.add(node)
-            settled.append(node)
-            kind, ident = node
-            if kind == _SLOT:
-                holder = self.holder.get(ident)
-                if holder is None:
-                    target = ident
-                    break
-                nxt = (_CLINICIAN, holder)
-                nd = d - self._cost(holder, ident) + pot(node, 0) - pot(nxt, 0)
-                if nd < dist.get(nxt, nd + 1):
-                    push(nxt, nd)
-                continue
-            base = d + pot(node, 0)
-            own = self.slot_of.get(ident)
-            for slot in itertools.chain(self.holder, self.free):
-                nxt = (_SLOT, slot)
-                cost = self._cost(ident, slot) if slot != own and nxt not in done else None
-                if cost is not None and (nd := base + cost - pot(nxt, 0)) < dist.get(nxt, nd + 1):
-                    reached_by[slot] = ident
-                    push(nxt, nd)
-        if target is None:
-            return None
-        reach = dist[(_SLOT, target)]
-        for node in settled:  # Johnson: keep every reduced cost non-negative next time
-            potential[node] = pot(node, 0) + dist[node] - reach
-        path, slot = [], target
-        while True:
-            clinician = reached_by[slot]
-            path.append((clinician, slot))
-            if clinician not in self.slot_of:
-                return path[::-1]
-            slot = self.slot_of[clinician]
+        if waiting and self.free:
+            _CheapestPaths(self, crossed).run(waiting)
 
     # --- bookkeeping ----------------------------------------------------------------------
     def _assign(self, clinician: int, slot: int) -> None:
@@ -325,6 +232,150 @@ class _Matcher:
         everyone = [c.id for c in self.job.clinicians] + [m.id for m in self.job.managers]
         sat_out = sorted(p for p in set(everyone) if p not in paired)
         return PairingResult(pairs=pairs, sat_out=sat_out, repeats=repeats, same_site=same_site)
+
+
+class _CheapestPaths:
+    """Phase three: pair whoever still waits while slots stay free, cheapest paths first.
+
+    Successive shortest augmenting paths (min-cost flow) with `_Matcher._cost`: each step
+    adds one pair at the least extra cost, so the matching stays the cheapest of its size:
+    as many pairs as possible, then the fewest and oldest repeats, then the most same-site
+    pairs. Dijkstra runs on reduced costs, kept non-negative by Johnson's potentials. In a
+    large programme this phase has few people to place, but each search still scans every
+    slot for each clinician it reaches, so it is kept lean: lists indexed by slot, clinicians
+    on the heap as ~id, and a search stops as soon as a free slot is reached at no extra
+    reduced cost.
+    """
+
+    def __init__(self, matcher: _Matcher, crossed: list[int]):
+        self.m = matcher
+        self.slot_site = [matcher.site_of[manager] for manager in matcher.slot_manager]
+        self.pot_slot = [0] * len(matcher.slot_manager)
+        self.pot_clinician: dict[int, int] = {}
+        self._start_potentials(crossed)
+
+    def run(self, waiting: list[int]) -> None:
+        m = self.m
+        while waiting and m.free:
+            path = self._cheapest_path(waiting)
+            if path is None:
+                return  # nobody waiting can reach a free slot: the matching is maximum
+            m.free.remove(path[-1][1])
+            waiting.remove(path[0][0])
+            for clinician, slot in path:
+                m._assign(clinician, slot)
+
+    def _start_potentials(self, crossed: list[int]) -> None:
+        """Potentials that make every reduced cost non-negative for the first search.
+
+        Phase one's pairs cost 0 and phase two's cost 1 (one cross-site pair each). Give -1
+        to phase two's clinicians and to everything they reach through fresh same-site
+        pairs and phase one's holders (a closed set, as phase one's matching is maximum);
+        0 to the rest. A slot is checked against a clinician only while unreached, so this
+        is linear in slots plus barred pairs.
+        """
+        m = self.m
+        unreached: dict[int, set[int]] = {}
+        queue = list(crossed)
+        while queue:
+            clinician = queue.pop()
+            self.pot_clinician[clinician] = -1
+            site = m.site_of[clinician]
+            left = unreached.get(site)
+            if left is None:
+                left = unreached[site] = set(m.slots_by_site.get(site, ()))
+            for slot in [s for s in left if m._allowed(clinician, s)] if left else ():
+                left.discard(slot)
+                self.pot_slot[slot] = -1
+                if slot in m.holder:
+                    queue.append(m.holder[slot])
+
+    def _cheapest_path(self, waiting: list[int]) -> list[tuple[int, int]] | None:
+        """The (clinician, slot) pairs to make along the cheapest path from a waiting
+        clinician to a free slot, or None. Ties go depth first, earliest clinician first."""
+        m, pot_slot, pot_clinician = self.m, self.pot_slot, self.pot_clinician
+        dist_slot = [_FAR] * len(m.slot_manager)
+        done_slot = bytearray(len(m.slot_manager))
+        dist_clinician: dict[int, int] = {}
+        done_clinician: set[int] = set()
+        reached_by: dict[int, int] = {}  # slot -> the clinician who reaches it cheapest
+        settled: list[int] = []  # slots as themselves, clinicians as ~id (ids are >= 0)
+        heap: list[tuple[int, int, int]] = []
+        order = itertools.count(0, -1)  # later pushes first among equals: depth first
+        for clinician in reversed(waiting):
+            dist_clinician[clinician] = -pot_clinician.get(clinician, 0)
+            heapq.heappush(heap, (dist_clinician[clinician], next(order), ~clinician))
+        held, free = list(m.holder), list(m.free)
+        target = None
+        while heap and target is None:
+            d, _, node = heapq.heappop(heap)
+            if node >= 0:  # a slot: on to whoever holds it
+                if done_slot[node] or d > dist_slot[node]:
+                    continue
+                done_slot[node] = 1
+                settled.append(node)
+                holder = m.holder.get(node)
+                if holder is None:
+                    target = node
+                    continue
+                nd = d - m._cost(holder, node) + pot_slot[node] - pot_clinician.get(holder, 0)
+                if nd < dist_clinician.get(holder, _FAR):
+                    dist_clinician[holder] = nd
+                    heapq.heappush(heap, (nd, next(order), ~holder))
+                continue
+            clinician = ~node
+            if clinician in done_clinician or d > dist_clinician[clinician]:
+                continue
+            done_clinician.add(clinician)
+            settled.append(node)
+            base = d + pot_clinician.get(clinician, 0)
+            relax = (clinician, base, dist_slot, done_slot, reached_by, heap, order)
+            self._relax(free, *relax)
+            for slot in free:  # a free slot at no extra reduced cost cannot be beaten
+                if not done_slot[slot] and dist_slot[slot] == d:
+                    done_slot[slot] = 1
+                    settled.append(slot)
+                    target = slot
+                    break
+            else:
+                self._relax(held, *relax)
+        if target is None:
+            return None
+        reach = dist_slot[target]
+        for node in settled:  # Johnson: keep every reduced cost non-negative next time
+            if node >= 0:
+                pot_slot[node] += dist_slot[node] - reach
+            else:
+                pot_clinician[~node] = pot_clinician.get(~node, 0) + dist_clinician[~node] - reach
+        path, slot = [], target
+        while True:
+            clinician = reached_by[slot]
+            path.append((clinician, slot))
+            if clinician not in m.slot_of:
+                return path[::-1]
+            slot = m.slot_of[clinician]
+
+    def _relax(self, slots, clinician, base, dist_slot, done_slot, reached_by, heap, order) -> None:
+        """Offer `clinician`'s edges to `slots`; the hot loop, so `_Matcher._cost` inlined."""
+        m = self.m
+        key_base = clinician << _KEY_SHIFT
+        site, own = m.site_of[clinician], m.slot_of.get(clinician, -1)
+        exclusions, age_of, recency = m.job.exclusions, m.job.rounds_since_met.get, m._recency
+        slot_manager, slot_site, pot_slot = m.slot_manager, self.slot_site, self.pot_slot
+        for slot in slots:
+            if done_slot[slot] or slot == own:
+                continue
+            key = key_base | slot_manager[slot]
+            if key in exclusions:
+                continue
+            nd = base + (slot_site[slot] != site) - pot_slot[slot]
+            age = age_of(key)
+            if age is not None:
+                nd += recency(age)
+            if nd < dist_slot[slot]:
+                dist_slot[slot] = nd
+                reached_by[slot] = clinician
+                heapq.heappush(heap, (nd, next(order), slot))
 
 
 def _in_priority_order(

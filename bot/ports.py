@@ -21,8 +21,8 @@ from bot.model import (
     Place,
     Programme,
     Round,
-    SitOut,
     Site,
+    SitOut,
 )
 
 

@@ -35,7 +35,8 @@ class ProgrammeStats:
             lines.append("No rounds yet.")
         out = self.outbox
         lines.append(
-            f"Messages: {out.get('sent', 0)} sent, {out.get('pending', 0)} waiting, {out.get('failed', 0)} failed"
+            f"Messages: {out.get('sent', 0)} sent, {out.get('pending', 0)} waiting, "
+            f"{out.get('failed', 0)} failed"
         )
         lines += [f"  failed: {failure}" for failure in self.failures]
         return lines

@@ -39,3 +39,5 @@ def configure(level: str, env: Mapping[str, str]) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Alembic narrates every plugin it loads at INFO; an operator needs only its warnings.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

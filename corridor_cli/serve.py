@@ -36,6 +36,7 @@ def platform_adapters(ctx, env) -> list:
 
 
 async def serve(settings) -> int:
+    stop = _stop_on_signals()  # before anything slow, so a SIGTERM during start-up is clean
     ctx = build_context(settings.database_url, settings.engine)
     adapters = platform_adapters(ctx, settings.env)
     if not adapters:
@@ -59,7 +60,8 @@ async def serve(settings) -> int:
     for adapter in adapters:
         await adapter.start()
     try:
-        await _until_stopped()
+        await stop.wait()
+        log.info("stopping")
     finally:
         scheduler.shutdown(wait=False)
         for adapter in adapters:
@@ -72,10 +74,9 @@ async def _health(_request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
-async def _until_stopped() -> None:
+def _stop_on_signals() -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
-    log.info("stopping")
+    return stop

@@ -16,7 +16,7 @@ from bot.digest import DigestReport, send_digest
 from bot.followups import send_followups
 from bot.housekeeping import tidy
 from bot.rounds import RoundReport, run_round
-from bot.weeks import first_weekday_of, month_of, monday_of, previous_month, week_of
+from bot.weeks import first_weekday_of, monday_of, month_of, previous_month, week_of
 
 log = logging.getLogger("corridor.scheduler")
 

@@ -25,8 +25,8 @@ from bot.model import (
     Place,
     Programme,
     Round,
-    SitOut,
     Site,
+    SitOut,
 )
 
 

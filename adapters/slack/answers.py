@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Hashable
 
@@ -19,8 +18,6 @@ from adapters.slack import render
 from adapters.slack.core import Core
 from bot import commands as c
 from bot.context import Context
-
-log = logging.getLogger("corridor.slack.answers")
 
 
 class Answers:

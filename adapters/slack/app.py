@@ -48,8 +48,8 @@ class SlackAdapter:
         self.config = config
         # Replies, updates and App Home have no outbox behind them, so their client retries
         # rate limits and server errors itself; the notifier's client never does (see notifier).
-        self.client = _web_client(config, retries=True)
-        self.notifier = SlackNotifier(ctx, _web_client(config, retries=False))
+        self.client = web_client(config, retries=True)
+        self.notifier = SlackNotifier(ctx, web_client(config, retries=False))
         self.background = Background()
         senders = Senders(Directory(self.client), config, ctx.settings)
         self.interactions = Interactions(ctx, self.client, senders, Core(config.core_threads))
@@ -72,6 +72,8 @@ class SlackAdapter:
             web_app.router.add_post(EVENTS_PATH, self._on_http)
 
     async def start(self) -> None:
+        if self._session is not None:
+            return
         # One connection pool for both clients, created here because it needs the running loop.
         self._session = aiohttp.ClientSession()
         self.client.session = self._session
@@ -120,7 +122,7 @@ class SlackAdapter:
         log.info("Slack: signed in as %s to %s", identity.get("user"), identity.get("team"))
 
 
-def _web_client(config: SlackConfig, *, retries: bool) -> AsyncWebClient:
+def web_client(config: SlackConfig, *, retries: bool) -> AsyncWebClient:
     handlers = (
         [
             AsyncConnectionErrorRetryHandler(),

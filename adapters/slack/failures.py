@@ -47,10 +47,6 @@ def error_code(error: SlackApiError) -> str | None:
     return data.get("error") if isinstance(data, dict) else None
 
 
-def is_rate_limited(failure: Exception) -> bool:
-    return isinstance(failure, RetryLater) and failure.retry_after is not None
-
-
 def method_of(api_url: str) -> str:
     return api_url.rstrip("/").rsplit("/", 1)[-1]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import logging
 from collections.abc import Awaitable, Callable, Hashable
 
 from slack_sdk.errors import SlackApiError
@@ -24,7 +23,7 @@ from bot.messages import DigestMessage, Intro, PersonCard, SitOutNotice, message
 from bot.model import OutboxMessage
 from bot.ports import Delivered, PermanentFailure, RetryLater
 
-log = logging.getLogger("corridor.slack.notifier")
+CHANNELS_REMEMBERED = 10_000
 
 
 class SlackNotifier:
@@ -35,6 +34,7 @@ class SlackNotifier:
         self.client = client
         # Slots are handed to the outbox, so they are kept in the outbox's time.
         self.pacers = pacers or Pacers(clock=lambda: ctx.clock.now().timestamp())
+        self._channels: dict[str, str] = {}
 
     async def send(self, message: OutboxMessage) -> Delivered:
         try:
@@ -74,7 +74,7 @@ class SlackNotifier:
         if posted is None:
             delivered = await self._post(digest.channel, render.digest_message(digest), message.id)
             posted = {"ref": delivered.ref}
-            await self._state_put(key, posted, None)
+            await self._state_put_many([(key, posted, None)])
         if digest.chart_png_base64:
             await self.client.files_upload_v2(
                 channel=digest.channel,
@@ -89,19 +89,29 @@ class SlackNotifier:
         """The DM or group DM for these people, opened once and then remembered.
 
         Remembered under each person's own key, so that either one asking to be forgotten
-        removes it."""
-        keys = [_dm_key(person, pair_id if len(people) > 1 else None) for person in people]
-        cached = await self._state_get(keys[0])
-        if cached is not None:
-            return cached["channel"]
-        users = ",".join(person.user_id for person in people)
-        response = await self._paced(
-            "conversations.open", ticket, lambda: self.client.conversations_open(users=users)
-        )
-        channel = response["channel"]["id"]
-        for key, person in zip(keys, people, strict=True):
-            await self._state_put(key, {"channel": channel}, person.participant_id)
+        removes it, and in memory, so a retry in this process needs no database read."""
+        keys = {_dm_key(person, pair_id if len(people) > 1 else None): person for person in people}
+        first = next(iter(keys))
+        channel = self._channels.get(first)
+        if channel is None:
+            cached = await self._state_get(first)
+            channel = cached["channel"] if cached else None
+        if channel is None:
+            users = ",".join(person.user_id for person in people)
+            response = await self._paced(
+                "conversations.open", ticket, lambda: self.client.conversations_open(users=users)
+            )
+            channel = response["channel"]["id"]
+            await self._state_put_many(
+                [(key, {"channel": channel}, person.participant_id) for key, person in keys.items()]
+            )
+        self._remember(first, channel)
         return channel
+
+    def _remember(self, key: str, channel: str) -> None:
+        if len(self._channels) >= CHANNELS_REMEMBERED:
+            self._channels.pop(next(iter(self._channels)))
+        self._channels[key] = channel
 
     async def _post(self, channel: str, rendered: dict, ticket: Hashable) -> Delivered:
         response = await self._paced(
@@ -139,10 +149,11 @@ class SlackNotifier:
 
         return await asyncio.to_thread(read)
 
-    async def _state_put(self, key: str, value: dict, participant_id: int | None) -> None:
+    async def _state_put_many(self, documents: list[tuple[str, dict, int | None]]) -> None:
         def write() -> None:
             with self.ctx.uow() as uow:
-                uow.platform_state.put(PLATFORM, key, value, participant_id)
+                for key, value, participant_id in documents:
+                    uow.platform_state.put(PLATFORM, key, value, participant_id)
                 uow.commit()
 
         await asyncio.to_thread(write)

@@ -7,9 +7,9 @@ refused again; each refusal costs a message one of its outbox attempts, so the b
 2,000-intro round would run out of attempts and fail. Instead, while Slack is throttling a
 method, each deferred message is given its own slot, one per interval, the interval
 learnt from how fast Slack accepted calls just before refusing. A message coming back at
-its slot goes straight through; messages Slack refuses again go to the back with a fresh
-estimate. Slots are advice to the outbox, not locks: a wrong estimate costs a retry, never
-a message.
+its slot goes straight through, and so does one coming back after Slack failed it at its
+slot (a 5xx); messages Slack refuses again (429) go to the back with a fresh estimate.
+Slots are advice to the outbox, not locks: a wrong estimate costs a retry, never a message.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class Pacer:
         self._window = window
         self._accepted: deque[float] = deque()
         self._slots: dict[Hashable, float] = {}
+        self._served: dict[Hashable, float] = {}  # tickets that have had their slot, and when
         self._next_slot = 0.0
         self._interval = 0.0
 
@@ -39,10 +40,13 @@ class Pacer:
         slot = self._slots.pop(ticket, None)
         if slot is not None:
             if now >= slot:
+                self._served[ticket] = now
                 return None
             self._slots[ticket] = slot  # back early (not expected): keep its place
             return slot - now
-        if now >= self._next_slot:
+        if now >= self._next_slot or ticket in self._served:
+            # A message back after Slack failed it (a 5xx, say) has queued once already;
+            # sending it to the back again would cost it another attempt and a long wait.
             return None
         return self._assign(ticket, self._next_slot, now)
 
@@ -69,8 +73,9 @@ class Pacer:
         return len(recent) / span
 
     def _assign(self, ticket: Hashable, slot: float, now: float) -> float:
-        if len(self._slots) > _PRUNE_AT:
+        if len(self._slots) + len(self._served) > _PRUNE_AT:
             self._slots = {t: s for t, s in self._slots.items() if s > now - 600}
+            self._served = {t: s for t, s in self._served.items() if s > now - 600}
         self._slots[ticket] = slot
         self._next_slot = slot + self._interval
         return slot - now

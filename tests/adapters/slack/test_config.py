@@ -76,3 +76,10 @@ def test_apply_to_adds_organisers_and_the_configured_channel():
     assert settings.is_organiser("slack", "U0") and settings.is_organiser("slack", "U1")
     assert settings.is_organiser("teams", "T")
     assert settings.digest_channels == {"slack": "C0DIGEST"}
+
+
+def test_core_threads():
+    assert SlackConfig.from_env(SECRETS).core_threads == 1
+    assert SlackConfig.from_env({**SECRETS, "CORRIDOR_SLACK_CORE_THREADS": "4"}).core_threads == 4
+    with pytest.raises(CorridorError, match="CORRIDOR_SLACK_CORE_THREADS"):
+        SlackConfig.from_env({**SECRETS, "CORRIDOR_SLACK_CORE_THREADS": "0"})

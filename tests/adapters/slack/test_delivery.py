@@ -7,7 +7,7 @@ import base64
 import socket
 from datetime import timedelta
 
-from adapters.slack.app import _web_client
+from adapters.slack.app import web_client
 from adapters.slack.config import SlackConfig
 from adapters.slack.notifier import SlackNotifier
 from bot.chat import handle
@@ -247,7 +247,7 @@ async def test_slack_unreachable_is_a_retry(slack):
             "CORRIDOR_SLACK_API_URL": f"http://127.0.0.1:{port}/api/",
         }
     )
-    notifier = SlackNotifier(slack.ctx, _web_client(config, retries=False))
+    notifier = SlackNotifier(slack.ctx, web_client(config, retries=False))
     report = await DeliveryWorker(slack.ctx, {"slack": notifier}).drain()
     assert report.retried == 1
     (message,) = outbox(slack)
@@ -275,3 +275,15 @@ async def test_delivery_starts_after_the_clock_reaches_next_attempt(slack):
     message = outbox(slack)[0]
     message.next_attempt_at = slack.clock.now() + timedelta(minutes=1)
     assert (await deliver(slack)).handled == 0
+
+
+async def test_the_group_dm_is_remembered_across_restarts(slack):
+    join(slack, AMARA, "clinician")
+    join(slack, SAM, "manager")
+    run_round(slack.ctx)
+    await deliver(slack)
+    slack.clock.advance(days=3, hours=1)
+    send_followups(slack.ctx)
+    restarted = SlackNotifier(slack.ctx, slack.adapter.notifier.client)  # a new process: nothing in memory
+    assert (await DeliveryWorker(slack.ctx, {"slack": restarted}).drain()).sent == 1
+    assert len(slack.fake.calls_to("conversations.open")) == 1

@@ -74,3 +74,16 @@ def test_once_the_queue_has_drained_calls_flow_freely_again():
     pacer.defer("b")
     clock.now += 60
     assert pacer.defer("c") is None
+
+
+def test_a_message_back_after_a_5xx_at_its_slot_is_not_queued_again():
+    clock = Clock()
+    pacer = Pacer(clock)
+    pacer.refused("a", retry_after=1)
+    wait = pacer.defer("m")
+    for n in range(50):
+        pacer.defer(n)  # a long queue behind it
+    clock.now += wait
+    assert pacer.defer("m") is None  # its slot: it goes, and Slack answers 500
+    clock.now += 1.5  # the outbox's backoff
+    assert pacer.defer("m") is None
