@@ -51,6 +51,8 @@ class Outcome:
     calls: Counter = field(default_factory=Counter)
     refusals: Counter = field(default_factory=Counter)
     returns: Counter = field(default_factory=Counter)  # message id -> times sent back to the outbox
+    history: dict = field(default_factory=dict)  # message id -> [(seconds, why, wait)]
+    started: float = field(default_factory=time.monotonic)
     report: DeliveryReport = field(default_factory=DeliveryReport)
 
     @property
@@ -70,7 +72,14 @@ class Outcome:
             f"  returns per message: most {max(self.returns.values(), default=0)}, "
             f"messages returned 4+ times {sum(1 for n in self.returns.values() if n >= 4)} "
             f"(the core gives up at {self.max_attempts} attempts)",
+            f"  the most returned message: {self.worst()}",
         ]
+
+    def worst(self) -> str:
+        if not self.returns:
+            return "none"
+        message_id, _ = self.returns.most_common(1)[0]
+        return "; ".join(f"{t:.1f}s {why} +{wait:.1f}s" for t, why, wait in self.history[message_id])
 
 
 class Counting:
@@ -88,6 +97,8 @@ class Counting:
             kind = "deferred by pacer" if "waiting for" in later.error else later.error.split(" ")[0]
             self.outcome.refusals[kind] += 1
             self.outcome.returns[message.id] += 1
+            moment = time.monotonic() - self.outcome.started
+            self.outcome.history.setdefault(message.id, []).append((moment, kind, later.retry_after or 0.0))
             raise
         except PermanentFailure:
             self.outcome.refusals["permanent"] += 1
@@ -125,6 +136,7 @@ async def fan_out(intros: int, limit: float, error_rate: float, pacing: bool) ->
             if not pacing:
                 slack.adapter.notifier.pacers = NoPacing()
             worker = DeliveryWorker(ctx, {"slack": Counting(slack.adapter.notifier, outcome)})
+            outcome.started = time.monotonic()
             outcome.seconds = await _drive(worker, ctx, deadline=max(120.0, 6 * outcome.ideal))
         _check(ctx, fake, outcome)
     return outcome

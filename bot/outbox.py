@@ -23,9 +23,10 @@ def conversations_for(
 
 
 def recipient_key(recipients: list[PersonCard], pair_id: int) -> str:
+    """Per pair and per person: a manager with two clinicians has two pairs, so two intros."""
     if len(recipients) > 1:
         return f"pair:{pair_id}"
-    return f"person:{recipients[0].participant_id}"
+    return f"pair:{pair_id}:person:{recipients[0].participant_id}"
 
 
 def pair_messages(

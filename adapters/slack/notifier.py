@@ -1,14 +1,16 @@
 """Delivers outbox messages to Slack: intros and follow-ups, sit-out notices, the monthly digest.
 
 Its Web API client retries nothing by itself: every 429, 5xx and dropped connection goes
-back to the outbox as RetryLater (with Slack's Retry-After when there is one), so the
-delivery worker never sleeps and one retry policy, visible in `corridor status`, applies.
+back to the outbox as RetryLater with a time to come back (Slack's Retry-After, a slot in
+a rate-limited queue, or a backoff), so the delivery worker never sleeps, and every retry
+is visible in the outbox and `corridor status`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import random
 from collections.abc import Awaitable, Callable, Hashable
 
 from slack_sdk.errors import SlackApiError
@@ -35,6 +37,7 @@ class SlackNotifier:
         # Slots are handed to the outbox, so they are kept in the outbox's time.
         self.pacers = pacers or Pacers(clock=lambda: ctx.clock.now().timestamp())
         self._channels: dict[str, str] = {}
+        self._server_errors: dict[Hashable, int] = {}
 
     async def send(self, message: OutboxMessage) -> Delivered:
         try:
@@ -138,9 +141,27 @@ class SlackNotifier:
             failure = failure_for(error)
             if error.response.status_code == 429 and isinstance(failure, RetryLater):
                 failure.retry_after = pacer.refused(ticket, failure.retry_after or 1.0)
+            elif isinstance(failure, RetryLater) and failure.retry_after is None:
+                failure.retry_after = pacer.failed(ticket, self._backoff(ticket))
+            raise failure from None
+        except NETWORK_ERRORS as error:
+            failure = network_failure(error)
+            failure.retry_after = pacer.failed(ticket, self._backoff(ticket))
             raise failure from None
         pacer.accepted()
+        self._server_errors.pop(ticket, None)
         return response
+
+    def _backoff(self, ticket: Hashable) -> float:
+        """The core's backoff (same base, cap and jitter), counted by the server errors this
+        message has met rather than by its outbox attempts: those include rate-limit waits,
+        which say nothing about Slack's health."""
+        if len(self._server_errors) >= CHANNELS_REMEMBERED:
+            self._server_errors.clear()
+        errors = self._server_errors[ticket] = self._server_errors.get(ticket, 0) + 1
+        settings = self.ctx.settings
+        ceiling = min(settings.retry_cap_seconds, settings.retry_base_seconds * 2 ** (errors - 1))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
 
     async def _state_get(self, key: str) -> dict | None:
         def read() -> dict | None:

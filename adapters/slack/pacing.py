@@ -19,6 +19,9 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Hashable
 
 WINDOW_SECONDS = 2.0
+# Slack lets a burst through at once before refusing, so the accepted rate is measured over
+# at least this long: otherwise the burst reads as the sustained rate and slots are too close.
+MIN_SPAN_SECONDS = 1.0
 _PRUNE_AT = 20_000
 
 
@@ -63,14 +66,20 @@ class Pacer:
         start = max(now + retry_after, self._next_slot)
         return self._assign(ticket, start, now)
 
+    def failed(self, ticket: Hashable, backoff: float) -> float:
+        """Slack failed the call (a 5xx, a timeout): this ticket's wait. While a queue is
+        forming, a message that hasn't had its slot yet takes a place at the back, so its
+        retry doesn't use a slot promised to another message."""
+        now = self._clock()
+        if now < self._next_slot and ticket not in self._served:
+            return self._assign(ticket, max(now + backoff, self._next_slot), now)
+        return backoff
+
     def _rate(self, now: float, retry_after: float) -> float:
         recent = [t for t in self._accepted if t >= now - self._window]
         if len(recent) < 2:
             return 1.0 / max(retry_after, 1.0)
-        # Measured over the span the calls actually took. A burst just before the refusal
-        # makes this too high rather than too low, which costs a retry, not throughput.
-        span = max(now - recent[0], 1e-3)
-        return len(recent) / span
+        return len(recent) / max(now - recent[0], MIN_SPAN_SECONDS)
 
     def _assign(self, ticket: Hashable, slot: float, now: float) -> float:
         if len(self._slots) + len(self._served) > _PRUNE_AT:

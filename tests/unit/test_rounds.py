@@ -117,3 +117,15 @@ def test_intros_are_delivered_through_the_console(hospital):
     report = asyncio.run(hospital.worker.drain())
     assert report.sent == len(hospital.outbox()) == 6
     assert {m.status.value for m in hospital.outbox()} == {"sent"}
+
+
+def test_a_manager_meeting_two_clinicians_gets_an_intro_for_each(hospital):
+    hospital.join("amara", "clinician")
+    hospital.join("chloe", "clinician")
+    hospital.join("ben", "manager")
+    hospital.chat.send("ben", "capacity 2")
+    run_round(hospital.ctx)
+    bens = hospital.person("ben").id
+    to_ben = [Intro.from_payload(m.payload) for m in hospital.outbox("intro") if m.key.endswith(f"person:{bens}")]
+    assert sorted(i.clinician.name for i in to_ben) == ["Amara", "Chloe"]
+    assert len(hospital.outbox("intro")) == 4

@@ -87,3 +87,31 @@ def test_a_message_back_after_a_5xx_at_its_slot_is_not_queued_again():
     assert pacer.defer("m") is None  # its slot: it goes, and Slack answers 500
     clock.now += 1.5  # the outbox's backoff
     assert pacer.defer("m") is None
+
+
+def test_a_burst_before_the_refusal_is_not_taken_for_the_sustained_rate():
+    clock = Clock()
+    pacer = Pacer(clock)
+    for _ in range(20):  # Slack let a burst of 20 through in 20 ms...
+        pacer.accepted()
+        clock.now += 0.001
+    pacer.refused("first", retry_after=1)
+    assert pacer.defer("next") == pytest.approx(1 + 1 / 20)  # ...which is 20 a second, not 1,000
+
+
+def test_a_5xx_while_a_queue_forms_takes_a_place_in_it():
+    clock = Clock()
+    pacer = Pacer(clock)
+    pacer.refused("a", retry_after=1)
+    last = max(pacer.defer(n) for n in range(10))
+    assert pacer.failed("fresh", backoff=0.7) > last  # behind everyone already waiting
+
+
+def test_a_5xx_with_no_queue_is_just_the_backoff():
+    clock = Clock()
+    pacer = Pacer(clock)
+    assert pacer.failed("x", backoff=0.7) == 0.7
+    pacer.refused("a", retry_after=1)
+    clock.now += pacer.defer("served")
+    assert pacer.defer("served") is None  # its turn...
+    assert pacer.failed("served", backoff=1.5) == 1.5  # ...and Slack failed it: no second queueing
