@@ -43,6 +43,20 @@ class PersonCard:
             email=person.email,
         )
 
+    def to_dict(self) -> dict:
+        # Written out rather than dataclasses.asdict: a 100k round builds 150k of these.
+        return {
+            "participant_id": self.participant_id,
+            "name": self.name,
+            "role": self.role,
+            "site": self.site,
+            "platform": self.platform,
+            "user_id": self.user_id,
+            "workspace_id": self.workspace_id,
+            "department": self.department,
+            "email": self.email,
+        }
+
     def describe(self) -> str:
         """ "Dr Amara Okafor, clinician, Cardiology, St Mary's"."""
         parts = [self.name, self.role]
@@ -88,6 +102,7 @@ class Intro:
     other_site: str | None
     starter: str
     kind: str = INTRO
+    # Not stored in the payload: they follow from pair_id (see from_payload).
     buttons: list[Button] = field(default_factory=list)
 
     def people(self) -> list[PersonCard]:
@@ -139,16 +154,30 @@ class Intro:
         ]
 
     def to_payload(self) -> dict:
-        return asdict(self)
+        """Recipients are stored as ids and buttons not at all: both follow from the rest."""
+        return {
+            "kind": self.kind,
+            "pair_id": self.pair_id,
+            "week": self.week,
+            "clinician": self.clinician.to_dict(),
+            "manager": self.manager.to_dict(),
+            "recipient_ids": [r.participant_id for r in self.recipients],
+            "place_name": self.place_name,
+            "place_kind": self.place_kind,
+            "directions": self.directions,
+            "place_site": self.place_site,
+            "other_site": self.other_site,
+            "starter": self.starter,
+        }
 
     @classmethod
     def from_payload(cls, payload: dict) -> Intro:
         data = dict(payload)
-        data["clinician"] = PersonCard(**data["clinician"])
-        data["manager"] = PersonCard(**data["manager"])
-        data["recipients"] = [PersonCard(**r) for r in data["recipients"]]
-        data["buttons"] = [Button(**b) for b in data.get("buttons", [])]
-        return cls(**data)
+        clinician, manager = PersonCard(**data.pop("clinician")), PersonCard(**data.pop("manager"))
+        wanted = data.pop("recipient_ids")
+        recipients = [card for card in (clinician, manager) if card.participant_id in wanted]
+        buttons = outcome_buttons(data["pair_id"])
+        return cls(clinician=clinician, manager=manager, recipients=recipients, buttons=buttons, **data)
 
 
 @dataclass(frozen=True)
@@ -168,7 +197,7 @@ class SitOutNotice:
         ]
 
     def to_payload(self) -> dict:
-        return asdict(self)
+        return {"kind": self.kind, "week": self.week, "recipient": self.recipient.to_dict()}
 
     @classmethod
     def from_payload(cls, payload: dict) -> SitOutNotice:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.config import EngineSettings
 from bot.meetups import Meetup
-from bot.messages import FOLLOWUP, INTRO, Intro, PersonCard, SitOutNotice, outcome_buttons
+from bot.messages import FOLLOWUP, INTRO, Intro, PersonCard, SitOutNotice
 from bot.model import OutboxMessage, Pair
 
 
@@ -42,36 +42,36 @@ def pair_messages(
     now: datetime,
 ) -> list[OutboxMessage]:
     assert kind in (INTRO, FOLLOWUP)
-    messages = []
-    for recipients in conversations_for(clinician, manager, settings):
-        intro = Intro(
-            pair_id=pair.id,
-            week=week,
-            clinician=clinician,
-            manager=manager,
-            recipients=recipients,
-            place_name=meetup.place_name,
-            place_kind=meetup.kind,
-            directions=meetup.directions,
-            place_site=meetup.site_name,
-            other_site=meetup.other_site,
-            starter=pair.starter,
+    conversations = conversations_for(clinician, manager, settings)
+    payload = Intro(
+        pair_id=pair.id,
+        week=week,
+        clinician=clinician,
+        manager=manager,
+        recipients=conversations[0],
+        place_name=meetup.place_name,
+        place_kind=meetup.kind,
+        directions=meetup.directions,
+        place_site=meetup.site_name,
+        other_site=meetup.other_site,
+        starter=pair.starter,
+        kind=kind,
+    ).to_payload()
+    mentions = [clinician.participant_id, manager.participant_id]
+    return [
+        OutboxMessage(
+            programme_id=programme_id,
+            key=f"{programme_id}:{week}:{kind}:{recipient_key(recipients, pair.id)}",
             kind=kind,
-            buttons=outcome_buttons(pair.id),
+            platform=recipients[0].platform,
+            # The conversations differ only in who receives it.
+            payload={**payload, "recipient_ids": [r.participant_id for r in recipients]},
+            created_at=now,
+            next_attempt_at=now,
+            mentions=mentions,
         )
-        messages.append(
-            OutboxMessage(
-                programme_id=programme_id,
-                key=f"{programme_id}:{week}:{kind}:{recipient_key(recipients, pair.id)}",
-                kind=kind,
-                platform=recipients[0].platform,
-                payload=intro.to_payload(),
-                created_at=now,
-                next_attempt_at=now,
-                mentions=[clinician.participant_id, manager.participant_id],
-            )
-        )
-    return messages
+        for recipients in conversations
+    ]
 
 
 def sit_out_message(programme_id: int, week: str, person: PersonCard, now: datetime) -> OutboxMessage:

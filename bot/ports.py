@@ -87,6 +87,9 @@ class PairRepository(Protocol):
     def add_many(self, pairs: Sequence[Pair]) -> list[Pair]: ...
     def get(self, pair_id: int) -> Pair | None: ...
     def for_rounds(self, round_ids: Sequence[int]) -> list[Pair]: ...
+    def meetings(self, round_ids: Sequence[int]) -> list[tuple[int, int, int]]:
+        """(clinician_id, manager_id, round_id) of each pair: history without whole rows."""
+
     def for_participant(self, participant_id: int, limit: int) -> list[Pair]:
         """Newest first."""
 

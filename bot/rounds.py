@@ -13,6 +13,7 @@ from datetime import date
 from bot.context import Context, default_programme
 from bot.errors import Conflict
 from bot.meetups import Meetup, MeetupPlanner
+from bot.memory import collector_paused
 from bot.messages import INTRO, PersonCard
 from bot.model import Pair, Participant, Programme, Role, Round, SitOut
 from bot.outbox import pair_messages, sit_out_message
@@ -80,7 +81,7 @@ def run_round(
     today = ctx.today()
     week = week or week_of(today)
     held_on = today if week_of(today) == week else monday_of(week)
-    with ctx.uow() as uow:
+    with ctx.uow() as uow, collector_paused():
         programme = default_programme(uow, ctx.settings)
         existing = uow.rounds.get(programme.id, week)
         if existing is not None and scheduled:
@@ -180,9 +181,9 @@ def _this_week(uow: UnitOfWork, existing: Round | None) -> tuple[set[int], dict[
 def _rounds_since_met(uow: UnitOfWork, previous: list[Round]) -> dict[int, int]:
     age_of_round = {r.id: age for age, r in enumerate(previous, start=1)}
     since: dict[int, int] = {}
-    for pair in uow.pairs.for_rounds(list(age_of_round)):
-        key = meeting_key(pair.clinician_id, pair.manager_id)
-        age = age_of_round[pair.round_id]
+    for clinician, manager, round_id in uow.pairs.meetings(list(age_of_round)):
+        key = meeting_key(clinician, manager)
+        age = age_of_round[round_id]
         if age < since.get(key, age + 1):
             since[key] = age
     return since

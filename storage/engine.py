@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
@@ -25,8 +26,16 @@ def database_url(url: str | URL) -> URL:
     return parsed
 
 
+def _to_json(document: Any) -> str:
+    # orjson: a 100k round writes 125k message payloads, and the standard encoder was a
+    # sixth of the time it took to persist one.
+    return orjson.dumps(document).decode()
+
+
 def make_engine(url: str | URL, **options: Any) -> Engine:
     parsed = database_url(url)
+    options.setdefault("json_serializer", _to_json)
+    options.setdefault("json_deserializer", orjson.loads)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, **options)
     options.setdefault("pool_pre_ping", True)

@@ -215,6 +215,9 @@ class FakePairs(_Repo):
         wanted = set(round_ids)
         return [p for p in self.s.pairs.values() if p.round_id in wanted]
 
+    def meetings(self, round_ids):
+        return [(p.clinician_id, p.manager_id, p.round_id) for p in self.for_rounds(round_ids)]
+
     def for_participant(self, participant_id, limit):
         weeks = {r.id: r.week for r in self.s.rounds.values()}
         mine = [p for p in self.s.pairs.values() if participant_id in p.member_ids()]

@@ -37,7 +37,7 @@ class Interactions:
     async def command(self, body: dict) -> None:
         """/coffee with any text: the core's grammar decides, including help for unknown words."""
         sender = await self.senders.from_command(body)
-        reply = await self.run(sender, body.get("text") or "")
+        reply = await self.run(sender, unescape(body.get("text") or ""))
         await self.respond(body.get("response_url"), reply)
 
     async def action(self, body: dict) -> None:
@@ -90,3 +90,8 @@ class Interactions:
             await self.answers.show(body, command)
         except Exception as problem:  # the answer is recorded; only its display failed
             log.warning("could not update the intro to show an answer: %s", problem)
+
+
+def unescape(text: str) -> str:
+    """Slack escapes &, < and > in what people type; the core should see what they typed (A&E)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Table, func, insert, select, text
+from sqlalchemy import ARRAY, JSON, String, Table, any_, bindparam, func, insert, select, text
 from sqlalchemy import column as column_clause
 from sqlalchemy import table as table_clause
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.repositories._sql import dialect_insert
@@ -74,8 +75,34 @@ _STAGING = "outbox_incoming"
 
 
 def _copy_outbox_if_absent(session: Session, rows: Rows) -> int:
-    # COPY cannot skip duplicate keys, so the rows land in a staging table first and move
-    # across with INSERT .. SELECT .. ON CONFLICT DO NOTHING, keeping the order given.
+    """COPY cannot skip duplicate keys. Usually none of the keys exist yet (a new round's
+    messages), so drop the ones already there and COPY the rest straight in; only if another
+    process slipped in the same keys meanwhile does the slower staging route run."""
+    fresh = _without_existing_keys(session, rows)
+    if not fresh:
+        return 0
+    try:
+        with session.begin_nested():
+            _copy(session, outbox.name, fresh, outbox)
+        return len(fresh)
+    except IntegrityError:
+        return _stage_outbox_if_absent(session, fresh)
+
+
+def _without_existing_keys(session: Session, rows: Rows) -> list[dict[str, Any]]:
+    unique: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        unique.setdefault(row["key"], row)
+    # One array parameter, not thousands of bound values: compiling those costs more than the query.
+    query = select(outbox.c.key).where(outbox.c.key == any_(bindparam("keys", type_=ARRAY(String))))
+    for (key,) in session.execute(query, {"keys": list(unique)}):
+        unique.pop(key, None)
+    return list(unique.values())
+
+
+def _stage_outbox_if_absent(session: Session, rows: Rows) -> int:
+    # The rows land in a staging table first and move across with
+    # INSERT .. SELECT .. ON CONFLICT DO NOTHING, keeping the order given.
     names = [c.name for c in outbox.columns if c.name != "id"]
     session.execute(
         text(

@@ -127,6 +127,14 @@ class SqlPairRepository:
             found.extend(_pair(row) for row in self._session.execute(query))
         return sorted(found, key=lambda pair: pair.id)
 
+    def meetings(self, round_ids: Sequence[int]) -> list[tuple[int, int, int]]:
+        found: list[tuple[int, int, int]] = []
+        columns = (pairs.c.clinician_id, pairs.c.manager_id, pairs.c.round_id)
+        for batch in chunks(round_ids):
+            query = select(*columns).where(pairs.c.round_id.in_(batch))
+            found.extend(tuple(row) for row in self._session.execute(query))
+        return found
+
     def for_participant(self, participant_id: int, limit: int) -> list[Pair]:
         query = (
             select(pairs)

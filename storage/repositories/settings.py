@@ -56,5 +56,7 @@ class SqlPlatformStateRepository:
         self._session.execute(statement)
 
     def delete(self, platform: str, key: str) -> None:
-        statement = delete(platform_state).where(platform_state.c.platform == platform, platform_state.c.key == key)
+        statement = delete(platform_state).where(
+            platform_state.c.platform == platform, platform_state.c.key == key
+        )
         self._session.execute(statement)

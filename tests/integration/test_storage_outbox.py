@@ -228,3 +228,23 @@ def test_erasing_a_person_finds_every_message_that_mentions_them(uow_factory, ho
         assert uow.outbox.mentioning(ann.id) == []
         assert [m.key for m in uow.outbox.mentioning(bob.id)] == ["intro:bob"]
         assert uow.outbox.counts(programme_id)["pending"] == 3
+
+
+def test_when_another_process_queued_the_same_keys_meanwhile_the_slow_route_skips_them(
+    uow_factory, hospital, database_url
+):
+    # The race the COPY fast path cannot survive: keys that appear between our check and
+    # our COPY. The staging route it falls back to must skip them, not fail.
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the COPY and staging routes exist only on PostgreSQL")
+    from storage.repositories.bulk import _stage_outbox_if_absent
+    from storage.repositories.outbox import _values
+
+    programme_id = hospital.programme.id
+    keys = [f"2026-W11:intro:{n:04d}" for n in range(600)]
+    assert queue(uow_factory, [message(programme_id, key) for key in keys[:200]]) == 200
+    with uow_factory() as uow:
+        rows = [_values(message(programme_id, key)) for key in keys]
+        assert _stage_outbox_if_absent(uow._require_session(), rows) == 400
+        uow.commit()
+    assert len(claim(uow_factory, NOW, limit=5000)) == 600

@@ -8,7 +8,9 @@ import threading
 import time
 
 from bot.commands import HELP
+from bot.context import default_programme
 from bot.digest import DIGEST_CHANNEL_KEY
+from bot.model import Site
 from tests.adapters.slack.conftest import CLINICIANS, MANAGERS, ORGANISER
 from tests.adapters.slack.slack_side import signature_headers
 
@@ -202,3 +204,12 @@ async def test_home_tab_messages_is_ignored(slack):
     await slack.adapter.idle()
     assert answer.status == 200
     assert slack.fake.calls_to("views.publish") == []
+
+
+async def test_slacks_escaping_is_undone_so_a_site_with_an_ampersand_matches(slack):
+    with slack.ctx.uow() as uow:
+        uow.sites.add(Site(default_programme(uow, slack.ctx.settings).id, "A&E Annexe"))
+        uow.commit()
+    reply = await slack.side.command(AMARA, "join clinician A&amp;E Annexe")  # as Slack sends it
+    assert "at A&E Annexe" in reply["text"]
+    assert "A&amp;E Annexe" in texts(reply)  # and escaped again for mrkdwn

@@ -129,11 +129,12 @@ async def test_a_request_that_is_not_json_is_refused(hospital):
     assert response.status == 415
 
 
-async def test_forget_me_before_joining_empties_the_reference_kept_at_install(hospital):
+async def test_forget_me_before_joining_deletes_the_reference_kept_at_install(hospital):
     cat = person("Cat")
     await hospital.install(cat)
+    assert hospital.state(person_key(cat.aad)) is not None
     await hospital.say(cat, "forget-me confirm")
-    assert hospital.state(person_key(cat.aad))[0] == {}
+    assert hospital.state(person_key(cat.aad)) is None
 
 
 async def test_adding_the_app_to_a_team_posts_a_welcome_in_the_channel(hospital, connector):
