@@ -126,6 +126,8 @@ def test_a_manager_meeting_two_clinicians_gets_an_intro_for_each(hospital):
     hospital.chat.send("ben", "capacity 2")
     run_round(hospital.ctx)
     bens = hospital.person("ben").id
-    to_ben = [Intro.from_payload(m.payload) for m in hospital.outbox("intro") if m.key.endswith(f"person:{bens}")]
+    to_ben = [
+        Intro.from_payload(m.payload) for m in hospital.outbox("intro") if m.key.endswith(f"person:{bens}")
+    ]
     assert sorted(i.clinician.name for i in to_ben) == ["Amara", "Chloe"]
     assert len(hospital.outbox("intro")) == 4
