@@ -20,6 +20,12 @@ from bot.ports import Notifier, PermanentFailure, RetryLater
 
 log = logging.getLogger("corridor.delivery")
 
+# Rate-limit waits cost no attempt, but a message still held back after two days is news
+# nobody wants any more (and a sign something is wrong): it fails then.
+RATE_LIMIT_PATIENCE = timedelta(days=2)
+# Jitter on a platform's own Retry-After: enough to spread a crowd, never much later than asked.
+RETRY_AFTER_JITTER_SECONDS = 1.0
+
 
 @dataclass
 class DeliveryReport:
@@ -93,6 +99,8 @@ class DeliveryWorker:
                 raise RetryLater(f"no {message.platform} connection is configured")
             await notifier.send(message)
         except RetryLater as problem:
+            if problem.rate_limited:
+                return self._wait_for_rate_limit(message, problem)
             return self._retry(message, problem.error, problem.retry_after)
         except PermanentFailure as problem:
             return self._fail(message, problem.error)
@@ -117,6 +125,16 @@ class DeliveryWorker:
         log.info("message %s will be retried in %.1fs: %s", message.id, delay, error)
         return DeliveryReport(retried=1)
 
+    def _wait_for_rate_limit(self, message: OutboxMessage, problem: RetryLater) -> DeliveryReport:
+        now = self.ctx.clock.now()
+        if now - message.created_at > RATE_LIMIT_PATIENCE:
+            return self._fail(message, f"{problem.error} (still rate limited after {RATE_LIMIT_PATIENCE})")
+        delay = backoff(max(message.attempts, 1), problem.retry_after, self.ctx.settings, self.rng)
+        with self.ctx.uow() as uow:
+            uow.outbox.mark_retry(message.id, message.attempts, now + timedelta(seconds=delay), problem.error)
+            uow.commit()
+        return DeliveryReport(retried=1)
+
     def _fail(self, message: OutboxMessage, error: str, attempts: int | None = None) -> DeliveryReport:
         with self.ctx.uow() as uow:
             uow.outbox.mark_failed(message.id, attempts or message.attempts + 1, error)
@@ -130,6 +148,6 @@ def backoff(attempts: int, retry_after: float | None, settings, rng: random.Rand
     crowd of waiting messages doesn't return in one burst; otherwise exponential backoff
     with jitter, capped."""
     if retry_after is not None:
-        return retry_after * (1 + rng.uniform(0, 0.1))
+        return retry_after + rng.uniform(0, min(RETRY_AFTER_JITTER_SECONDS, retry_after / 10 + 0.05))
     ceiling = min(settings.retry_cap_seconds, settings.retry_base_seconds * 2 ** (attempts - 1))
     return ceiling / 2 + rng.uniform(0, ceiling / 2)

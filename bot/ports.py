@@ -202,10 +202,12 @@ class Delivered:
 class RetryLater(Exception):
     """The platform asked us to come back later (rate limit, server error, timeout)."""
 
-    def __init__(self, error: str, retry_after: float | None = None):
+    def __init__(self, error: str, retry_after: float | None = None, *, rate_limited: bool = False):
         super().__init__(error)
         self.error = error
         self.retry_after = retry_after
+        # A rate limit is the platform pacing us, not the message failing: it costs no attempt.
+        self.rate_limited = rate_limited
 
 
 class PermanentFailure(Exception):

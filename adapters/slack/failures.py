@@ -29,11 +29,14 @@ def failure_for(error: SlackApiError) -> RetryLater | PermanentFailure:
     code = error_code(error)
     where = f" ({method_of(response.api_url)})"
     if status == 429:
-        return RetryLater(f"ratelimited{where}: HTTP 429", retry_after_of(response.headers))
+        return RetryLater(
+            f"ratelimited{where}: HTTP 429", retry_after_of(response.headers), rate_limited=True
+        )
     if status >= 500 or status == 408:
         return RetryLater(f"{code or 'server_error'}{where}: HTTP {status}")
     if code in TRANSIENT:
-        return RetryLater(f"{code}{where}", retry_after_of(response.headers))
+        limited = code == "ratelimited"
+        return RetryLater(f"{code}{where}", retry_after_of(response.headers), rate_limited=limited)
     return PermanentFailure(f"{code or f'http_{status}'}{where}")
 
 

@@ -134,7 +134,9 @@ class SlackNotifier:
         pacer = self.pacers[method]
         wait = pacer.defer(ticket)
         if wait is not None:
-            raise RetryLater(f"ratelimited ({method}): waiting for Slack's rate limit", wait)
+            raise RetryLater(
+                f"ratelimited ({method}): waiting for Slack's rate limit", wait, rate_limited=True
+            )
         try:
             response = await call()
         except SlackApiError as error:

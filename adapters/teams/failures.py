@@ -34,7 +34,8 @@ def _http(error: HttpOperationError) -> RetryLater | PermanentFailure:
     status = response.status_code
     description = f"Teams answered HTTP {status} {_error_code(response)}".rstrip()
     if status in RETRY or status >= 500:
-        return RetryLater(description, retry_after(response.headers.get("Retry-After")))
+        wait = retry_after(response.headers.get("Retry-After"))
+        return RetryLater(description, wait, rate_limited=status == 429)
     return PermanentFailure(description)
 
 

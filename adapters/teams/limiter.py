@@ -120,6 +120,7 @@ class TeamsRateLimiter:
             raise RetryLater(
                 f"held back by Corridor to stay inside Teams' rate limits ({at - now:.0f}s to wait)",
                 at - now,
+                rate_limited=True,
             )
         # No await between choosing the slot and taking it, so concurrent senders never share one.
         self.conversations.reserve(conversation, at)

@@ -93,3 +93,25 @@ def test_backoff_grows_with_jitter_and_is_capped():
     assert 1 <= delays[0] <= 2 and 2 <= delays[1] <= 4
     assert max(delays) <= settings.retry_cap_seconds
     assert backoff(1, 45, settings, rng) >= 45
+
+
+def test_rate_limit_waits_cost_no_attempts_but_not_forever(hospital):
+    _queued(hospital, messages=2)
+    limits = [RetryLater("ratelimited", retry_after=60, rate_limited=True)] * 40
+    notifier = ScriptedNotifier(None, *limits)
+    for _ in range(20):
+        _drain(hospital, notifier)
+        hospital.clock.advance(minutes=2)
+    waiting = next(m for m in hospital.outbox() if m.status.value == "pending")
+    assert waiting.attempts == 0 and waiting.last_error == "ratelimited"
+    hospital.clock.advance(days=2)
+    _drain(hospital, notifier)
+    failed = next(m for m in hospital.outbox() if m.status.value == "failed")
+    assert "still rate limited after 2 days" in failed.last_error
+
+
+def test_the_jitter_on_a_platforms_retry_after_is_small():
+    settings = EngineSettings()
+    rng = random.Random(3)
+    waits = [backoff(1, 30, settings, rng) for _ in range(200)]
+    assert min(waits) >= 30 and max(waits) <= 31

@@ -55,7 +55,7 @@ async def test_429_goes_back_to_the_outbox_with_its_retry_after_and_is_sent_once
     report = await hospital.worker().drain()
     assert (report.sent, report.retried) == (0, 1)
     waiting = outbox(hospital, message_id)
-    assert "HTTP 429" in waiting.last_error
+    assert "HTTP 429" in waiting.last_error and waiting.attempts == 0  # a rate limit costs no attempt
     assert timedelta(seconds=7) <= waiting.next_attempt_at - hospital.clock.now() <= timedelta(seconds=7.8)
     assert (await hospital.worker().drain()).handled == 0  # not due yet
     hospital.clock.advance(seconds=8)
