@@ -162,7 +162,7 @@ async def test_429_becomes_a_retry_at_slacks_retry_after(slack):
     assert message.last_error == "ratelimited (chat.postMessage): HTTP 429"
     assert message.attempts == 0  # being paced by Slack is not the message failing
     wait = (message.next_attempt_at - sent_at).total_seconds()
-    assert 3.0 <= wait <= 3.3  # Retry-After plus the worker's jitter, never less
+    assert 3.0 <= wait <= 4.0  # Retry-After plus at most a second of jitter, never less
     assert (await deliver(slack)).handled == 0  # not due yet
 
     slack.clock.advance(seconds=4)
