@@ -22,9 +22,6 @@ from bot.ports import UnitOfWork
 from bot.starters import choose_starter
 from bot.weeks import monday_of, week_of
 
-# Older meetings still guide which repeat to choose once the window is exhausted.
-HISTORY_ROUNDS_BEYOND_WINDOW = 12
-
 
 @dataclass
 class PlannedPair:
@@ -123,7 +120,8 @@ def _plan(uow: UnitOfWork, ctx: Context, programme: Programme, week: str, held_o
         for p in people.values()
         if p.role is Role.MANAGER and p.capacity - load.get(p.id, 0) > 0
     ]
-    previous = uow.rounds.recent(programme.id, programme.repeat_window + HISTORY_ROUNDS_BEYOND_WINDOW, week)
+    # Meetings older than the window are no repeat at all, so only the window's rounds matter.
+    previous = uow.rounds.recent(programme.id, max(programme.repeat_window, 1), week)
     seed = existing.seed ^ len(already_paired) if existing else ctx.seeds.new_seed()
     job = PairingInput(
         clinicians=clinicians,

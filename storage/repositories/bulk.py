@@ -128,7 +128,10 @@ def _copy(session: Session, into: str, rows: Rows, typed_like: Table) -> None:
     names = list(rows[0])
     listed = ", ".join(f'"{name}"' for name in names)
     to_db = _row_converter(session, typed_like, names)
-    with _driver(session).cursor() as cursor, cursor.copy(f'COPY "{into}" ({listed}) FROM STDIN') as copy:
+    with (
+        driver_connection(session).cursor() as cursor,
+        cursor.copy(f'COPY "{into}" ({listed}) FROM STDIN') as copy,
+    ):
         for row in rows:
             copy.write_row(to_db(row))
 
@@ -138,7 +141,7 @@ def _executemany(session: Session, statement: Any, rows: Rows, table: Table) -> 
     names = list(rows[0])
     compiled = statement.compile(dialect=session.get_bind().dialect, column_keys=names)
     to_db = _row_converter(session, table, list(compiled.positiontup))
-    cursor = _driver(session).cursor()
+    cursor = driver_connection(session).cursor()
     try:
         cursor.executemany(str(compiled), [to_db(row) for row in rows])
         return cursor.rowcount  # sqlite3 sums it over the rows; skipped conflicts add nothing
@@ -178,6 +181,6 @@ def _memoised(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return once
 
 
-def _driver(session: Session) -> Any:
+def driver_connection(session: Session) -> Any:
     """The DBAPI connection under the session's current transaction."""
     return session.connection().connection.driver_connection

@@ -227,3 +227,18 @@ def test_a_big_round_stores_5000_pairs_with_ids_in_order(uow_factory, hospital):
     assert [stored[pair.id] for pair in made] == wanted
     # The pairs handed in carry their new ids too, so callers may use either.
     assert made == wanted and all(pair.id is not None for pair in wanted)
+
+
+def test_past_meetings_are_read_back_as_who_met_whom_and_when(uow_factory, hospital):
+    ann, cat = hospital.join(Role.CLINICIAN, "Ann"), hospital.join(Role.CLINICIAN, "Cat")
+    bob = hospital.join(Role.MANAGER, "Bob")
+    first = hold_round(uow_factory, hospital.programme.id, "2026-W09", date(2026, 2, 23))
+    second = hold_round(uow_factory, hospital.programme.id, "2026-W10", date(2026, 3, 2))
+    third = hold_round(uow_factory, hospital.programme.id, "2026-W11", date(2026, 3, 9))
+    with uow_factory() as uow:
+        uow.pairs.add_many([pair_up(first, ann, bob), pair_up(second, cat, bob), pair_up(third, ann, bob)])
+        uow.commit()
+    with uow_factory() as uow:
+        met = uow.pairs.meetings([first.id, second.id])
+    assert sorted(met) == sorted([(ann.id, bob.id, first.id), (cat.id, bob.id, second.id)])
+    assert all(type(value) is int for row in met for value in row)
