@@ -149,9 +149,13 @@ class DigestReport:
     def summary(self) -> str:
         if self.already_sent:
             return f"The digest for {self.month} was already sent; nothing new to do."
+        if not self.channels:
+            return (
+                f"The digest for {self.month} has nowhere to go: no digest channel is set. An organiser "
+                "types `admin channel here` in the channel that should receive it."
+            )
         verb = "would go" if self.dry_run else "queued"
-        where = ", ".join(self.channels) if self.channels else "nowhere: no digest channel is set"
-        return f"Digest for {self.month} {verb} to {where}."
+        return f"Digest for {self.month} {verb} to {', '.join(self.channels)}."
 
 
 def send_digest(
@@ -174,7 +178,8 @@ def send_digest(
         channels = digest_channels(uow, ctx, programme)
         report.message = digest_message(uow, programme, month, "")
         report.channels = [f"{platform} {channel}" for platform, channel in sorted(channels.items())]
-        if dry_run:
+        if dry_run or not channels:
+            # With nowhere to send it, the month is not marked done: it goes once a channel is set.
             return report
         tag = f"adhoc-{now:%Y%m%dT%H%M%S}" if adhoc else "monthly"
         try:

@@ -40,9 +40,8 @@ def test_sqlite_can_be_told_not_to_upgrade_itself(tmp_path):
         prepare(f"sqlite:///{tmp_path / 'fresh.db'}", auto_upgrade_sqlite=False)
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_an_empty_postgresql_database_is_refused_with_the_command_to_run(database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("the PostgreSQL half of the schema check")
     with pytest.raises(SchemaOutOfDate, match="`corridor db upgrade`") as refused:
         prepare(database_url)
     assert isinstance(refused.value, CorridorError)

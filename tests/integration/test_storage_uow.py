@@ -55,11 +55,10 @@ def test_two_schedulers_holding_the_same_round_one_wins(uow_factory):
         uow.rounds.add(the_round())
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_commit_turns_a_late_unique_violation_into_a_conflict_and_writes_nothing(uow_factory, engine):
     # A deferred constraint only complains at COMMIT, which is where the port promises
-    # Conflict; SQLite has no deferrable unique constraints, so this half is PostgreSQL's.
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite checks uniqueness per statement; covered by the Conflict-on-add tests")
+    # Conflict; SQLite has no deferrable unique constraints, so this is PostgreSQL's alone.
     with engine.begin() as connection:
         connection.execute(text("ALTER TABLE programmes DROP CONSTRAINT uq_programmes_name"))
         connection.execute(

@@ -61,3 +61,16 @@ def test_forget_me_asks_first_then_erases_but_keeps_the_counts(hospital):
         after = month_figures(uow, programme, "2026-11")
     assert (after.pairs, after.confirmed) == (before.pairs, before.confirmed)
     assert "haven't joined" in hospital.chat.send("c0", "status")
+
+
+def test_a_digest_with_no_channel_set_is_not_marked_sent(hospital):
+    hospital.join("amara", "clinician")
+    hospital.join("ben", "manager")
+    run_round(hospital.ctx)
+    hospital.clock.advance(days=14)
+    report = send_digest(hospital.ctx, scheduled=True)
+    assert "no digest channel is set" in report.summary() and "admin channel here" in report.summary()
+    assert not hospital.store().digests and not hospital.outbox("digest")
+    hospital.chat.send("olivia", "admin channel here")
+    assert send_digest(hospital.ctx, scheduled=True).channels == ["console console"]
+    assert len(hospital.outbox("digest")) == 1
