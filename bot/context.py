@@ -45,6 +45,14 @@ class Reply:
     rejected: bool = False
 
 
+def ensure_default_programme(ctx: Context) -> Programme:
+    """Creates the programme at start-up, so it exists before anyone joins or any job runs."""
+    with ctx.uow() as uow:
+        programme = default_programme(uow, ctx.settings)
+        uow.commit()
+    return programme
+
+
 def default_programme(uow: UnitOfWork, settings: EngineSettings) -> Programme:
     programme = uow.programmes.by_name(settings.programme_name)
     if programme is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.context import Context
+from bot.context import Context, ensure_default_programme
 from bot.delivery import DeliveryReport, DeliveryWorker
 from bot.digest import DigestReport, send_digest
 from bot.followups import send_followups
@@ -73,6 +73,7 @@ class Jobs:
 
     def catch_up(self) -> None:
         """Whatever came due while the process was down runs now."""
+        ensure_default_programme(self.ctx)
         self.round_if_due()
         self.digest_if_due()
         self.followups()
