@@ -17,7 +17,7 @@ from bot.errors import Conflict
 from bot.messages import DIGEST, DigestMessage
 from bot.model import DigestRecord, OutboxMessage, OutcomeKind, Programme, Role
 from bot.ports import UnitOfWork
-from bot.weeks import first_weekday_of, month_bounds, month_of, months_back, previous_month
+from bot.weeks import month_bounds, month_of, months_back, previous_month
 
 SMALL = 5
 CHART_MONTHS = 6
@@ -208,8 +208,3 @@ def _digest_outbox(programme, month, platform, channel, tag, report, now) -> Out
         created_at=now,
         next_attempt_at=now,
     )
-
-
-def digest_due_at(month: str, ctx: Context) -> datetime:
-    """When the digest for the month before `month` is due: its first weekday, local time."""
-    return datetime.combine(first_weekday_of(month), ctx.settings.digest_time, ctx.settings.timezone)

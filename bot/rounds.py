@@ -101,53 +101,29 @@ def run_round(
 class _Plan:
     report: RoundReport
     round_: Round
-    people: dict[int, Participant]
     cards: dict[int, PersonCard]
-    pairs: list[tuple[int, int]]
     sat_out: list[int]
 
 
 def _plan(uow: UnitOfWork, ctx: Context, programme: Programme, week: str, held_on: date, existing) -> _Plan:
     people = {p.id: p for p in uow.participants.list(programme.id) if p.is_available_on(held_on)}
     already_paired, load = _this_week(uow, existing)
-    clinicians = [
-        Candidate(p.id, p.site_id)
-        for p in people.values()
-        if p.role is Role.CLINICIAN and p.id not in already_paired
-    ]
-    managers = [
-        Candidate(p.id, p.site_id, p.capacity - load.get(p.id, 0))
-        for p in people.values()
-        if p.role is Role.MANAGER and p.capacity - load.get(p.id, 0) > 0
-    ]
     # Meetings older than the window are no repeat at all, so only the window's rounds matter.
     previous = uow.rounds.recent(programme.id, max(programme.repeat_window, 1), week)
     seed = existing.seed ^ len(already_paired) if existing else ctx.seeds.new_seed()
-    job = PairingInput(
-        clinicians=clinicians,
-        managers=managers,
-        seed=seed,
-        rounds_since_met=_rounds_since_met(uow, previous),
-        repeat_window=programme.repeat_window,
-        exclusions=frozenset(
-            meeting_key(e.clinician_id, e.manager_id) for e in uow.exclusions.list(programme.id)
-        ),
-        sat_out_last=frozenset(s.participant_id for s in uow.sit_outs.for_rounds([previous[0].id]))
-        if previous
-        else frozenset(),
-    )
+    job = _pairing_input(uow, programme, people, already_paired, load, previous, seed)
     result = pair_round(job)
     sites = {s.id: s for s in uow.sites.list(programme.id)}
     cards = {pid: PersonCard.of(p, sites) for pid, p in people.items()}
-    planner = MeetupPlanner(list(sites.values()), uow.places.list(programme.id), int(week[-2:]))
-    last_starters = _last_starters(uow, previous[:1])
     report = RoundReport(
         week=week,
         top_up=existing is not None,
         repeats=result.repeats,
         same_site=result.same_site,
-        available={"clinician": len(clinicians), "manager": len(managers)},
+        available={"clinician": len(job.clinicians), "manager": len(job.managers)},
     )
+    planner = MeetupPlanner(list(sites.values()), uow.places.list(programme.id), int(week[-2:]))
+    last_starters = _last_starters(uow, previous[:1])
     for index, (clinician, manager) in enumerate(result.pairs):
         avoid = {last_starters.get(clinician), last_starters.get(manager)}
         report.pairs.append(
@@ -162,7 +138,39 @@ def _plan(uow: UnitOfWork, ctx: Context, programme: Programme, week: str, held_o
     sat_out = [p for p in result.sat_out if p not in load]
     report.sat_out = [cards[p] for p in sat_out]
     round_ = existing or Round(programme.id, week, seed, held_on, ctx.clock.now())
-    return _Plan(report, round_, people, cards, result.pairs, sat_out)
+    return _Plan(report, round_, cards, sat_out)
+
+
+def _pairing_input(
+    uow: UnitOfWork,
+    programme: Programme,
+    people: dict[int, Participant],
+    already_paired: set[int],
+    load: dict[int, int],
+    previous: list[Round],
+    seed: int,
+) -> PairingInput:
+    clinicians = [
+        Candidate(p.id, p.site_id)
+        for p in people.values()
+        if p.role is Role.CLINICIAN and p.id not in already_paired
+    ]
+    managers = [
+        Candidate(p.id, p.site_id, p.capacity - load.get(p.id, 0))
+        for p in people.values()
+        if p.role is Role.MANAGER and p.capacity - load.get(p.id, 0) > 0
+    ]
+    last_round = [previous[0].id] if previous else []
+    exclusions = uow.exclusions.list(programme.id)
+    return PairingInput(
+        clinicians=clinicians,
+        managers=managers,
+        seed=seed,
+        rounds_since_met=_rounds_since_met(uow, previous),
+        repeat_window=programme.repeat_window,
+        exclusions=frozenset(meeting_key(e.clinician_id, e.manager_id) for e in exclusions),
+        sat_out_last=frozenset(s.participant_id for s in uow.sit_outs.for_rounds(last_round)),
+    )
 
 
 def _this_week(uow: UnitOfWork, existing: Round | None) -> tuple[set[int], dict[int, int]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -65,7 +65,3 @@ def first_weekday_of(month: str) -> date:
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return day
-
-
-def local_date(moment: datetime, tz) -> date:
-    return moment.astimezone(tz).date()
