@@ -1,6 +1,7 @@
 """Who meets whom this week: a pure function from candidates, history and a seed to pairs.
 
-The rules, in priority order:
+The rules, in priority order (before all of them: as many pairs as the exclusions allow,
+so nobody sits out who could have had a partner):
  1. every pair is one clinician and one manager;
  2. a manager gets at most their capacity of clinicians, each a separate one-to-one pair;
  3. no pair repeats within the repeat window whenever a non-repeating assignment exists,
