@@ -20,6 +20,11 @@ TRANSIENT = frozenset(
 # Everything else with ok:false (user_not_found, channel_not_found, not_in_channel,
 # account_inactive, invalid_auth, ...) will fail the same way however often it is retried.
 
+# Errors that mean this person can't be messaged at all, though their partner may be.
+UNREACHABLE = frozenset(
+    {"user_not_found", "users_not_found", "user_disabled", "account_inactive", "user_not_visible"}
+)
+
 NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError, SlackRequestError)
 
 
@@ -38,6 +43,11 @@ def failure_for(error: SlackApiError) -> RetryLater | PermanentFailure:
         limited = code == "ratelimited"
         return RetryLater(f"{code}{where}", retry_after_of(response.headers), rate_limited=limited)
     return PermanentFailure(f"{code or f'http_{status}'}{where}")
+
+
+def unreachable(failure: PermanentFailure) -> bool:
+    """Slack refused because this person can't be messaged at all (the code leads the error)."""
+    return failure.error.split(" ", 1)[0] in UNREACHABLE
 
 
 def network_failure(error: BaseException) -> RetryLater:

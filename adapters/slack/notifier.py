@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
 from adapters.slack.config import PLATFORM
-from adapters.slack.failures import NETWORK_ERRORS, failure_for, network_failure
+from adapters.slack.failures import NETWORK_ERRORS, failure_for, network_failure, unreachable
 from adapters.slack.pacing import Pacers
 from bot.context import Context
 from bot.messages import DigestMessage, Intro, PersonCard, SitOutNotice, message_from_payload
@@ -60,9 +60,39 @@ class SlackNotifier:
 
     async def _intro(self, intro: Intro, ticket: Hashable) -> Delivered:
         # Two recipients: one group DM with both people and the bot. One: a direct message.
-        channel = await self._conversation(intro.recipients, intro.pair_id, ticket)
-        recipient = intro.recipients[0] if len(intro.recipients) == 1 else None
-        return await self._post(channel, render.intro_message(intro, recipient), ticket)
+        if len(intro.recipients) == 1:
+            channel = await self._conversation(intro.recipients, None, ticket)
+            return await self._post(channel, render.intro_message(intro, intro.recipients[0]), ticket)
+        try:
+            channel = await self._conversation(intro.recipients, intro.pair_id, ticket)
+        except PermanentFailure as failure:
+            if not unreachable(failure):
+                raise
+            return await self._one_by_one(intro, ticket, failure)
+        return await self._post(channel, render.intro_message(intro, None), ticket)
+
+    async def _one_by_one(self, intro: Intro, ticket: Hashable, cause: PermanentFailure) -> Delivered:
+        """One of the pair can't be reached (left the workspace, deactivated): the group DM
+        can't open, so whoever can be reached still hears, one to one. Each person reached is
+        remembered, so a retry after a rate limit never tells them twice."""
+        delivered = None
+        for person in intro.recipients:
+            done_key = f"intro-sent:{ticket}:{person.participant_id}"
+            done = await self._state_get(done_key)
+            if done is not None:
+                delivered = Delivered(ref=done["ref"])
+                continue
+            try:
+                channel = await self._conversation([person], None, ticket)
+            except PermanentFailure as failure:
+                if not unreachable(failure):
+                    raise
+                continue
+            delivered = await self._post(channel, render.intro_message(intro, person), ticket)
+            await self._state_put_many([(done_key, {"ref": delivered.ref}, person.participant_id)])
+        if delivered is None:
+            raise cause
+        return delivered
 
     async def _sit_out(self, notice: SitOutNotice, ticket: Hashable) -> Delivered:
         channel = await self._conversation([notice.recipient], None, ticket)

@@ -189,8 +189,8 @@ async def test_repeated_5xx_ends_as_failed_with_slacks_error(slack):
 
 
 async def test_user_not_found_fails_at_once(slack):
-    join(slack, "U0LEFTTRUST", "clinician")  # not in the workspace any more
-    join(slack, SAM, "manager")
+    join(slack, "U0LEFTTRUST", "clinician")  # neither is in the workspace any more
+    join(slack, "U0ALSOLEFT", "manager")
     run_round(slack.ctx)
     report = await deliver(slack)
 
@@ -288,3 +288,40 @@ async def test_the_group_dm_is_remembered_across_restarts(slack):
     restarted = SlackNotifier(slack.ctx, slack.adapter.notifier.client)  # a new process: nothing in memory
     assert (await DeliveryWorker(slack.ctx, {"slack": restarted}).drain()).sent == 1
     assert len(slack.fake.calls_to("conversations.open")) == 1
+
+
+async def test_when_one_of_a_pair_has_left_the_workspace_the_other_still_hears(slack):
+    join(slack, "U0LEFTTRUST", "clinician")  # enrolled, then left the workspace
+    join(slack, SAM, "manager")
+    run_round(slack.ctx)
+    report = await deliver(slack)
+
+    assert report.sent == 1
+    (message,) = outbox(slack)
+    assert message.status is OutboxStatus.SENT
+    (intro,) = slack.fake.messages[f"D{SAM}"]
+    words = "\n".join(b["text"]["text"] for b in intro["blocks"] if b["type"] == "section")
+    assert "This week you're paired with U0LEFTTRUST" in words
+
+
+async def test_a_rate_limit_midway_through_one_by_one_intros_never_tells_anyone_twice(slack):
+    join(slack, AMARA, "clinician")
+    join(slack, "U0LEFTTRUST", "manager")  # enrolled, then left the workspace
+    run_round(slack.ctx)
+    # Slack starts refusing just after Amara's one-to-one intro has gone out.
+    post = slack.fake._chat_postMessage
+
+    def post_then_throttle(args):
+        answer = post(args)
+        slack.fake.throttle("conversations.open", retry_after=2, times=1)
+        del slack.fake._chat_postMessage
+        return answer
+
+    slack.fake._chat_postMessage = post_then_throttle
+    first = await deliver(slack)
+    assert first.retried == 1
+    slack.clock.advance(seconds=5)
+    second = await deliver(slack)
+
+    assert second.sent == 1 and {m.status for m in outbox(slack)} == {OutboxStatus.SENT}
+    assert len(slack.fake.messages[f"D{AMARA}"]) == 1  # told once, not again on the retry
