@@ -221,7 +221,7 @@ def _teams_package(settings, out: str) -> int:
     from adapters.teams.config import TeamsConfig
     from adapters.teams.package import build_package
 
-    config = TeamsConfig.from_env(settings.env)
+    config = TeamsConfig.from_env(settings.env, for_package=True)
     if config is None:
         raise CorridorError("set MICROSOFT_APP_ID (the bot's app id) before building the Teams package")
     build_package(config, Path(out))

@@ -73,9 +73,10 @@ class TeamsConfig:
         )
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> TeamsConfig | None:
+    def from_env(cls, env: Mapping[str, str], *, for_package: bool = False) -> TeamsConfig | None:
         """None when Teams is not configured at all; CorridorError naming the variable when it is
-        configured wrongly."""
+        configured wrongly. `for_package`: only what the app package needs, so a Teams admin
+        can build it without being given the bot's secret."""
         app_id = env.get("MICROSOFT_APP_ID", "").strip()
         dev_mode = _flag(env, "CORRIDOR_TEAMS_DEV_MODE")
         if not app_id and not dev_mode:
@@ -94,7 +95,7 @@ class TeamsConfig:
             organisers=_organisers(env),
             **_package_settings(env, dev_mode),
         )
-        if app_id:
+        if app_id and not for_package:
             _check_credentials(config)
         return config
 

@@ -281,3 +281,29 @@ def test_bad_arguments_and_settings_get_one_clear_line(organiser: Organiser) -> 
     assert "--since" in since and "yesterday" in since and "YYYY-MM-DD" in since
     assert not (organiser.folder / "x.csv").exists()
     assert "CORRIDOR_REPEAT_WINDOW" in setting and "lots" in setting
+
+
+def test_a_teams_admin_builds_the_app_package_with_only_the_app_id(tmp_path):
+    import zipfile
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CORRIDOR_", "MICROSOFT_"))}
+    env["MICROSOFT_APP_ID"] = "5b1e3c2a-0000-4a4a-9b9b-1234567890ab"
+    built = subprocess.run(
+        [*_command(), "teams-package", "--out", "corridor-teams.zip"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert built.returncode == 0, built.stderr
+    with zipfile.ZipFile(tmp_path / "corridor-teams.zip") as package:
+        assert {"manifest.json", "color.png", "outline.png"} <= set(package.namelist())
+        assert "5b1e3c2a-0000-4a4a-9b9b-1234567890ab" in package.read("manifest.json").decode()
+    env.pop("MICROSOFT_APP_ID")
+    refused = subprocess.run(
+        [*_command(), "teams-package"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert (
+        refused.returncode != 0 and "MICROSOFT_APP_ID" in refused.stderr and "Traceback" not in refused.stderr
+    )

@@ -36,6 +36,13 @@ def test_a_multi_tenant_bot():
     assert config.app_name == "Corridor" and config.manifest_id == APP_ID.lower()
 
 
+def test_the_package_can_be_built_without_the_bots_secret():
+    with pytest.raises(CorridorError, match="MICROSOFT_APP_PASSWORD"):
+        TeamsConfig.from_env({"MICROSOFT_APP_ID": APP_ID})
+    config = TeamsConfig.from_env({"MICROSOFT_APP_ID": APP_ID}, for_package=True)
+    assert config.manifest_id == APP_ID.lower() and config.app_password == ""
+
+
 def test_single_tenant_and_managed_identity_need_the_tenant():
     env = {"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": "p", "MICROSOFT_APP_TYPE": "singletenant"}
     with pytest.raises(CorridorError, match="MICROSOFT_APP_TENANT_ID"):
