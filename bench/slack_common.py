@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import aiohttp
-from aiohttp import web
 
 from adapters.slack import SlackAdapter, SlackConfig
 from bot.config import EngineSettings
 from bot.context import Context, default_programme
 from bot.model import Participant, Place, PlaceKind, Role, Site
 from tests.adapters.fake_slack import BOT_TOKEN, FakeSlack
+from tests.adapters.slack.slack_side import served_on_loopback
 from tests.fakes import FakeUnitOfWorkFactory, FixedSeeds
 
 SIGNING_SECRET = "bench-signing-secret"
@@ -129,19 +129,8 @@ async def running_slack(ctx: Context, fake: FakeSlack, *, core_threads: int = 1)
         }
     )
     adapter = SlackAdapter(ctx, config)
-    web_app = web.Application()
-    adapter.attach(web_app)
-    runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=1)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    await adapter.start()
-    try:
-        yield Running(ctx, fake, adapter, f"http://127.0.0.1:{port}/slack/events")
-    finally:
-        await adapter.close()
-        await runner.cleanup()
+    async with served_on_loopback(adapter) as events_url:
+        yield Running(ctx, fake, adapter, events_url)
 
 
 @contextlib.asynccontextmanager

@@ -7,14 +7,18 @@ from datetime import UTC, datetime
 
 import aiohttp
 import pytest
-from aiohttp import web
 
 from adapters.slack import SlackAdapter, SlackConfig
 from bot.config import EngineSettings
 from bot.context import Context, default_programme
 from bot.model import Place, PlaceKind, Site
 from tests.adapters.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
-from tests.adapters.slack.slack_side import SIGNING_SECRET, SerialUnitOfWorkFactory, SlackSide
+from tests.adapters.slack.slack_side import (
+    SIGNING_SECRET,
+    SerialUnitOfWorkFactory,
+    SlackSide,
+    served_on_loopback,
+)
 from tests.fakes import FakeClock, FixedSeeds
 
 ORGANISER = "U0ORGANISER"
@@ -99,20 +103,9 @@ async def slack(fake_slack):
     config = SlackConfig.from_env(slack_env(fake_slack))
     ctx.settings = config.apply_to(EngineSettings())
     adapter = SlackAdapter(ctx, config)
-    web_app = web.Application()
-    adapter.attach(web_app)
-    runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=1)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    await adapter.start()
-    session = aiohttp.ClientSession()
-    side = SlackSide(session, f"http://127.0.0.1:{port}/slack/events", fake_slack, adapter)
-    yield Harness(ctx, ctx.clock, fake_slack, adapter, side)
-    await session.close()
-    await adapter.close()
-    await runner.cleanup()
+    async with served_on_loopback(adapter) as events_url, aiohttp.ClientSession() as session:
+        side = SlackSide(session, events_url, fake_slack, adapter)
+        yield Harness(ctx, ctx.clock, fake_slack, adapter, side)
 
 
 @pytest.fixture

@@ -3,15 +3,18 @@ Slack's documented payloads (slash command form, block_actions, Events API envel
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import threading
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import aiohttp
+from aiohttp import web
 
 from tests.adapters.fake_slack import TEAM_ID, FakeSlack
 from tests.fakes import FakeUnitOfWorkFactory
@@ -221,3 +224,22 @@ class _SerialUnitOfWork:
             self.uow.__exit__(*exc)
         finally:
             self.lock.release()
+
+
+@contextlib.asynccontextmanager
+async def served_on_loopback(adapter) -> AsyncIterator[str]:
+    """Run a Slack adapter in HTTP mode behind a real aiohttp server on 127.0.0.1 (a free
+    port), started; yields its /slack/events URL and closes everything on exit."""
+    web_app = web.Application()
+    adapter.attach(web_app)
+    runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    await adapter.start()
+    try:
+        yield f"http://127.0.0.1:{port}/slack/events"
+    finally:
+        await adapter.close()
+        await runner.cleanup()
