@@ -18,6 +18,7 @@ from adapters.slack import SlackAdapter, SlackConfig
 from bot.config import EngineSettings
 from bot.context import Context, default_programme
 from bot.model import Participant, Place, PlaceKind, Role, Site
+from corridor_cli.wiring import slack_adapter
 from tests.adapters.fake_slack import BOT_TOKEN, FakeSlack
 from tests.adapters.slack.slack_side import served_on_loopback
 from tests.fakes import FakeUnitOfWorkFactory, FixedSeeds
@@ -128,7 +129,7 @@ async def running_slack(ctx: Context, fake: FakeSlack, *, core_threads: int = 1)
             "CORRIDOR_SLACK_CORE_THREADS": str(core_threads),
         }
     )
-    adapter = SlackAdapter(ctx, config)
+    adapter = slack_adapter(ctx, config)
     async with served_on_loopback(adapter) as events_url:
         yield Running(ctx, fake, adapter, events_url)
 

@@ -31,7 +31,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from adapters.teams import TeamsAdapter, TeamsConfig
+from adapters.teams import TeamsConfig
 from adapters.teams.limiter import PER_CONVERSATION, TeamsRateLimiter, Window
 from adapters.teams.references import person_key
 from bot.config import EngineSettings
@@ -39,6 +39,7 @@ from bot.context import Context, default_programme
 from bot.delivery import DeliveryWorker
 from bot.model import OutboxStatus, Participant, Place, PlaceKind, Role, Site
 from bot.rounds import run_round
+from corridor_cli.wiring import teams_adapter
 from storage.schema import prepare
 from storage.uow import SqlUnitOfWorkFactory
 from tests.adapters.fake_connector import FakeBotConnector, Limits
@@ -120,7 +121,7 @@ async def run(intros: int, tenant_rps: int, folder: Path, client_limiter: bool =
         # Without the client-side limiter, only the connector's 429s and the outbox pace the sends.
         allowed = tenant_rps if client_limiter else 1_000_000
         limiter = TeamsRateLimiter(per_tenant=(Window(1, allowed),))
-        teams = TeamsAdapter(ctx, config, limiter=limiter)
+        teams = teams_adapter(ctx, config, limiter=limiter)
         seconds, totals = await deliver_everything(ctx, DeliveryWorker(ctx, {"teams": teams.notifier}))
         with ctx.uow() as uow:
             counts = uow.outbox.counts(default_programme(uow, ctx.settings).id)

@@ -9,9 +9,10 @@ from bot.context import Context, Reply, Sender, default_programme
 from bot.digest import DIGEST_CHANNEL_KEY, send_digest
 from bot.erasure import erase
 from bot.errors import CorridorError
-from bot.messages import Button
+from bot.messages import Button, Intent
 from bot.outcomes import record_outcome
 from bot.people import NOT_JOINED, find_sender, join, leave, pause, resume, set_capacity
+from bot.results import DigestChannelSet, Forgotten
 from bot.rounds import run_round
 from bot.stats import organiser_summary
 from bot.status import status_reply
@@ -19,6 +20,12 @@ from bot.status import status_reply
 log = logging.getLogger("corridor.chat")
 
 NOT_ORGANISER = "Only organisers can use `admin` commands, so nothing was changed. Type `help` to see yours."
+ONE_TO_ONE = (
+    "I only take that in a one-to-one chat, so nothing was changed here. "
+    "Open a chat with me and type it there."
+)
+# Where everyone can read the answer (a team channel), only these are taken.
+SHARED_COMMANDS = (c.Help, c.AdminChannelHere, c.AdminDigestNow, c.AdminStats, c.AdminRoundNow)
 
 
 def handle(ctx: Context, sender: Sender, text: str) -> Reply:
@@ -26,6 +33,8 @@ def handle(ctx: Context, sender: Sender, text: str) -> Reply:
         command = c.parse(text, ctx.today())
     except c.ParseError as problem:
         return Reply(str(problem), rejected=True)
+    if sender.shared and not isinstance(command, SHARED_COMMANDS):
+        return Reply(ONE_TO_ONE, rejected=True)
     try:
         return _dispatch(ctx, sender, command)
     except CorridorError as problem:
@@ -78,7 +87,10 @@ def channel_here(ctx: Context, sender: Sender) -> Reply:
         programme = default_programme(uow, ctx.settings)
         uow.settings.put(programme.id, DIGEST_CHANNEL_KEY + sender.platform, sender.channel_id)
         uow.commit()
-    return Reply("Done: the monthly digest will be posted in this channel.")
+    return Reply(
+        "Done: the monthly digest will be posted in this channel.",
+        result=DigestChannelSet(sender.platform, sender.channel_id),
+    )
 
 
 def forget_me(ctx: Context, sender: Sender, command: c.ForgetMe) -> Reply:
@@ -86,12 +98,15 @@ def forget_me(ctx: Context, sender: Sender, command: c.ForgetMe) -> Reply:
         return Reply(
             "This erases your name, platform id, email and department for good. Your past pairings "
             "stay only as anonymous counts. Are you sure?",
-            [Button("Yes, forget me", "forget-me confirm")],
+            [Button("Yes, forget me", "forget-me confirm", Intent.DANGER)],
         )
     with ctx.uow() as uow:
         person = find_sender(uow, ctx, sender)
         if person is None:
-            return Reply(NOT_JOINED)
+            return Reply(NOT_JOINED, result=Forgotten(sender.platform, sender.user_id, erased=False))
         erase(uow, ctx, person)
         uow.commit()
-    return Reply("Done: Corridor no longer holds your details. Type `join` if you ever want to come back.")
+    return Reply(
+        "Done: Corridor no longer holds your details. Type `join` if you ever want to come back.",
+        result=Forgotten(sender.platform, sender.user_id, erased=True),
+    )

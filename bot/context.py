@@ -9,7 +9,8 @@ from bot.config import EngineSettings
 from bot.errors import Conflict
 from bot.messages import Button
 from bot.model import Programme
-from bot.ports import Clock, SeedSource, UnitOfWork, UnitOfWorkFactory
+from bot.ports import ChartRenderer, Clock, SeedSource, UnitOfWork, UnitOfWorkFactory
+from bot.results import Result
 
 
 @dataclass
@@ -18,6 +19,8 @@ class Context:
     clock: Clock
     seeds: SeedSource
     settings: EngineSettings = field(default_factory=EngineSettings)
+    # Without one, digests go out with their figures and no chart.
+    charts: ChartRenderer | None = None
 
     def today(self) -> date:
         return self.clock.now().astimezone(self.settings.timezone).date()
@@ -35,6 +38,8 @@ class Sender:
     department: str | None = None
     channel_id: str | None = None
     is_organiser: bool = False
+    # Said where others can read the answer (a Teams team channel): only some commands are taken there.
+    shared: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,10 @@ class Reply:
     buttons: list[Button] = field(default_factory=list)
     # True when the command changed nothing because the input was wrong.
     rejected: bool = False
+    # What the command did, for adapters that show more than the words (see bot.results).
+    result: Result | None = None
+    # Set when the buttons are alternatives to choose one of (a site): the prompt for a picker.
+    pick_one: str | None = None
 
 
 def ensure_default_programme(ctx: Context) -> Programme:

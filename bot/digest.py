@@ -11,12 +11,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bot.chart import render_chart
+from bot.chart import ChartFigures
 from bot.context import Context, default_programme
 from bot.errors import Conflict
 from bot.messages import DIGEST, DigestMessage
 from bot.model import DigestRecord, OutboxMessage, OutcomeKind, Programme, Role
-from bot.ports import UnitOfWork
+from bot.ports import ChartRenderer, UnitOfWork
 from bot.weeks import month_bounds, month_of, months_back, previous_month
 
 SMALL = 5
@@ -86,14 +86,21 @@ def _day(moment: datetime | None) -> date | None:
     return moment.date() if moment is not None else None
 
 
-def digest_message(uow: UnitOfWork, programme: Programme, month: str, channel: str) -> DigestMessage:
+def digest_message(
+    uow: UnitOfWork, programme: Programme, month: str, channel: str, charts: ChartRenderer | None = None
+) -> DigestMessage:
     now = month_figures(uow, programme, month)
     before = month_figures(uow, programme, previous_month(month))
     history = [month_figures(uow, programme, m) for m in months_back(month, CHART_MONTHS)[:-1]]
     series = [*history, now]
-    chart = render_chart(
-        [f.month for f in series], [f.pairs for f in series], [f.confirmed for f in series], SMALL
+    figures = ChartFigures(
+        "Corridor: pairs made and meetings confirmed",
+        [f.month for f in series],
+        [f.pairs for f in series],
+        [f.confirmed for f in series],
+        SMALL,
     )
+    chart = charts.render(figures) if charts is not None else None
     rows = [
         ["Active clinicians", shown(now.clinicians)],
         ["Active managers", shown(now.managers)],
@@ -114,7 +121,7 @@ def digest_message(uow: UnitOfWork, programme: Programme, month: str, channel: s
         places=[name for name, count in now.places.most_common(3) if count >= SMALL],
         reasons=[[reason, shown(n)] for reason, n in now.reasons.most_common()],
         channel=channel,
-        chart_png_base64=base64.b64encode(chart).decode("ascii"),
+        chart_png_base64=base64.b64encode(chart).decode("ascii") if chart is not None else None,
     )
 
 
@@ -176,7 +183,7 @@ def send_digest(
             report.already_sent = True
             return report
         channels = digest_channels(uow, ctx, programme)
-        report.message = digest_message(uow, programme, month, "")
+        report.message = digest_message(uow, programme, month, "", ctx.charts)
         report.channels = [f"{platform} {channel}" for platform, channel in sorted(channels.items())]
         if dry_run or not channels:
             # With nowhere to send it, the month is not marked done: it goes once a channel is set.

@@ -8,6 +8,7 @@ says is made here once.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 
 from bot.model import OutcomeKind, Participant, Reason, Role, Site
 
@@ -67,14 +68,30 @@ class PersonCard:
         return ", ".join(parts)
 
 
+class Intent(StrEnum):
+    """How much a button stands out: the one most people should press, or one that destroys."""
+
+    DEFAULT = "default"
+    PRIMARY = "primary"
+    DANGER = "danger"
+
+
 @dataclass(frozen=True)
 class Button:
     label: str
-    command: str  # fed back through the same grammar when clicked
+    command: str  # fed back through the same grammar when clicked; only the core reads it
+    intent: Intent = Intent.DEFAULT
 
 
 def outcome_buttons(pair_id: int) -> list[Button]:
-    return [Button(kind.label, f"outcome {pair_id} {kind.value}") for kind in OutcomeKind]
+    return [
+        Button(
+            kind.label,
+            f"outcome {pair_id} {kind.value}",
+            Intent.PRIMARY if kind is OutcomeKind.MET else Intent.DEFAULT,
+        )
+        for kind in OutcomeKind
+    ]
 
 
 def reason_buttons(pair_id: int) -> list[Button]:

@@ -7,6 +7,7 @@ from bot.context import Context, Reply, Sender
 from bot.messages import reason_buttons
 from bot.model import Outcome, OutcomeKind
 from bot.people import find_sender
+from bot.results import OutcomeRecorded
 
 THANKS = {
     OutcomeKind.MET: "Recorded: you met. Thank you, that's what it's all about.",
@@ -25,9 +26,10 @@ def record_outcome(ctx: Context, sender: Sender, command: c.RecordOutcome) -> Re
         reason = command.reason or (previous.reason if previous and previous.kind == command.kind else None)
         uow.outcomes.save(Outcome(pair.id, person.id, command.kind, ctx.clock.now(), reason))
         uow.commit()
+    recorded = OutcomeRecorded(pair.id, person.id, command.kind, reason)
     text = THANKS[command.kind]
     if command.kind is OutcomeKind.COULD_NOT_MEET and command.reason is None:
-        return Reply(text + " If you'd like to say why, pick one:", reason_buttons(pair.id))
+        return Reply(text + " If you'd like to say why, pick one:", reason_buttons(pair.id), result=recorded)
     if command.reason is not None:
         text += f" Reason noted: {command.reason.label}."
-    return Reply(text)
+    return Reply(text, result=recorded)

@@ -8,6 +8,7 @@ from bot.errors import CorridorError, UnknownSite
 from bot.messages import Button
 from bot.model import Participant, Role, Site, Status
 from bot.ports import UnitOfWork
+from bot.results import Joined
 
 NOT_JOINED = "You haven't joined yet. Type `join clinician` or `join manager` to take part."
 
@@ -36,13 +37,21 @@ def join(ctx: Context, sender: Sender, command: c.Join) -> Reply:
     verb = "Welcome back" if rejoining else "You're in"
     return Reply(
         f"{verb}: you'll be paired as a {command.role.value} at {site.name}. "
-        f"Pairs go out on {_round_day(ctx)}. Type `pause 2w` for a break or `leave` to stop."
+        f"Pairs go out on {_round_day(ctx)}. Type `pause 2w` for a break or `leave` to stop.",
+        result=Joined(person.id, command.role, site.name, rejoined=rejoining),
     )
+
+
+JOIN_BUTTONS = [Button("Join as clinician", "join clinician"), Button("Join as manager", "join manager")]
 
 
 def _site_picker(role: Role, sites: list[Site]) -> Reply:
     buttons = [Button(site.name, f"join {role.value} {site.name}") for site in sites]
-    return Reply(f"Which site are you based at? Pick one, or type `join {role.value} SITE`.", buttons)
+    return Reply(
+        f"Which site are you based at? Pick one, or type `join {role.value} SITE`.",
+        buttons,
+        pick_one="Choose your site",
+    )
 
 
 def _resolve_site(uow: UnitOfWork, programme_id: int, name: str | None, sites: list[Site]) -> Site:

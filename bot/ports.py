@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from bot.chart import ChartFigures
 from bot.model import (
     DigestRecord,
     Exclusion,
@@ -224,3 +225,9 @@ class Notifier(Protocol):
     platform: str
 
     async def send(self, message: OutboxMessage) -> Delivered: ...
+
+
+class ChartRenderer(Protocol):
+    """Draws figures the core has computed (and already suppressed) as an image."""
+
+    def render(self, figures: ChartFigures) -> bytes: ...

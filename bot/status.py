@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.context import Context, Reply, Sender
+from bot.messages import Button
 from bot.model import Status
-from bot.people import NOT_JOINED, find_sender
+from bot.people import JOIN_BUTTONS, NOT_JOINED, find_sender
 
 RECENT = 3
 
@@ -52,6 +53,14 @@ class PersonalStatus:
         else:
             lines.append("No pairings yet.")
         return lines
+
+    def buttons(self) -> list[Button]:
+        """What a person can do next from where they stand (Slack's App Home shows these)."""
+        if not self.joined or self.status == Status.LEFT.value:
+            return list(JOIN_BUTTONS)
+        if self.status == Status.PAUSED.value:
+            return [Button("Resume", "resume"), Button("Leave", "leave")]
+        return [Button("Pause 2 weeks", "pause 2w"), Button("Leave", "leave")]
 
 
 def personal_status(ctx: Context, sender: Sender) -> PersonalStatus:

@@ -17,6 +17,7 @@ from adapters.console import ConsoleChat, ConsoleNotifier
 from adapters.console.render import addressees, render
 from bot.delivery import DeliveryWorker
 from bot.digest import month_figures
+from bot.gateway import CoreChat
 from bot.imports import PlaceSpec, SiteSpec, import_exclusions, import_places
 from bot.model import PlaceKind
 from corridor_cli.wiring import build_context
@@ -96,7 +97,7 @@ class Demo:
         engine_settings.organisers["console"] = frozenset({ORGANISER})
         self.ctx = build_context(url, engine_settings, clock=self.clock, seeds=_Seeds())
         self.tz = self.ctx.settings.timezone
-        self.chat = ConsoleChat(self.ctx, organisers=frozenset({ORGANISER}))
+        self.chat = ConsoleChat(CoreChat(self.ctx), organisers=frozenset({ORGANISER}))
         self.notifier = ConsoleNotifier(quiet=True)
         self.jobs = Jobs(self.ctx, DeliveryWorker(self.ctx, {"console": self.notifier}))
         self.rng = random.Random(2026)

@@ -5,33 +5,34 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from adapters.slack.config import SlackConfig
+from adapters.teams.config import TeamsConfig
+from bot.context import Context
 from bot.delivery import DeliveryWorker
-from corridor_cli.wiring import build_context
+from corridor_cli.wiring import build_context, slack_adapter, teams_adapter
 from scheduler.jobs import Jobs
 from scheduler.service import build_scheduler
+
+if TYPE_CHECKING:
+    from adapters.slack.app import SlackAdapter
+    from adapters.teams.adapter import TeamsAdapter
 
 log = logging.getLogger("corridor.serve")
 
 
-def platform_adapters(ctx, env) -> list:
-    adapters = []
-    from adapters.slack.config import SlackConfig
-
+def platform_adapters(ctx: Context, env: Mapping[str, str]) -> list[SlackAdapter | TeamsAdapter]:
+    adapters: list[SlackAdapter | TeamsAdapter] = []
     slack = SlackConfig.from_env(env)
     if slack is not None:
-        from adapters.slack import SlackAdapter
-
-        adapters.append(SlackAdapter(ctx, slack))
-    from adapters.teams.config import TeamsConfig
-
+        adapters.append(slack_adapter(ctx, slack))
     teams = TeamsConfig.from_env(env)
     if teams is not None:
-        from adapters.teams import TeamsAdapter
-
-        adapters.append(TeamsAdapter(ctx, teams))
+        adapters.append(teams_adapter(ctx, teams))
     return adapters
 
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from adapters.slack.config import digest_channel_from_env
+from adapters.slack.config import organisers_from_env as slack_organisers
+from adapters.teams.config import organisers_from_env as teams_organisers
 from bot.config import EngineSettings
 from bot.errors import CorridorError
 
@@ -119,13 +122,14 @@ def _ids(text: str | None) -> frozenset[str]:
 
 
 def _organisers(env: Mapping[str, str]) -> dict[str, frozenset[str]]:
+    # Each platform's own config reads its organisers, by its own rule; the engine gets a copy.
     return {
-        "slack": _ids(env.get("CORRIDOR_SLACK_ORGANISERS")),
-        "teams": _ids(env.get("CORRIDOR_TEAMS_ORGANISERS")),
+        "slack": slack_organisers(env),
+        "teams": teams_organisers(env),
         "console": _ids(env.get("CORRIDOR_CONSOLE_ORGANISERS")),
     }
 
 
 def _channels(env: Mapping[str, str]) -> dict[str, str]:
-    channel = (env.get("CORRIDOR_SLACK_DIGEST_CHANNEL") or "").strip()
+    channel = digest_channel_from_env(env)
     return {"slack": channel} if channel else {}

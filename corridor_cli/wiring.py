@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
+from adapters.charts.png import PngCharts
 from bot.config import EngineSettings
 from bot.context import Context
+from bot.gateway import CoreChat, StoredPlatformState
 from storage.schema import prepare
 from storage.uow import SqlUnitOfWorkFactory
+
+if TYPE_CHECKING:  # the platforms' libraries load only when a platform is switched on
+    from adapters.slack.app import SlackAdapter
+    from adapters.slack.config import SlackConfig
+    from adapters.teams.adapter import TeamsAdapter
+    from adapters.teams.config import TeamsConfig
+    from adapters.teams.limiter import TeamsRateLimiter
 
 
 class SystemClock:
@@ -29,4 +39,27 @@ def build_context(database_url: str, engine_settings: EngineSettings, *, clock=N
         clock=clock or SystemClock(),
         seeds=seeds or RandomSeeds(),
         settings=engine_settings,
+        charts=PngCharts(),
     )
+
+
+def slack_adapter(ctx: Context, config: SlackConfig) -> SlackAdapter:
+    """The Slack adapter with the ports made for it: never the Context itself."""
+    from adapters.slack.app import SlackAdapter
+    from adapters.slack.notifier import Backoff
+
+    return SlackAdapter(
+        config,
+        chat=CoreChat(ctx),
+        state=StoredPlatformState(ctx, "slack"),
+        clock=ctx.clock,
+        backoff=Backoff(ctx.settings.retry_base_seconds, ctx.settings.retry_cap_seconds),
+    )
+
+
+def teams_adapter(
+    ctx: Context, config: TeamsConfig, *, limiter: TeamsRateLimiter | None = None
+) -> TeamsAdapter:
+    from adapters.teams.adapter import TeamsAdapter
+
+    return TeamsAdapter(config, chat=CoreChat(ctx), state=StoredPlatformState(ctx, "teams"), limiter=limiter)

@@ -16,27 +16,26 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
 from adapters.slack.core import Core
-from bot import commands as c
-from bot.context import Context
+from bot.gateway import Chat
+from bot.results import OutcomeRecorded
 
 
 class Answers:
-    def __init__(self, ctx: Context, client: AsyncWebClient, core: Core):
-        self.ctx = ctx
+    def __init__(self, chat: Chat, client: AsyncWebClient, core: Core):
+        self.chat = chat
         self.client = client
         self.core = core
         self._locks: dict[Hashable, asyncio.Lock] = {}
         self._holders: Counter = Counter()
 
-    async def show(self, body: dict, command: str) -> None:
-        outcome = render.command_of(command)
+    async def show(self, body: dict, recorded: OutcomeRecorded) -> None:
         container = body.get("container") or {}
         message = body.get("message") or {}
         channel, ts = container.get("channel_id"), container.get("message_ts")
-        if not isinstance(outcome, c.RecordOutcome) or not (channel and ts and message):
+        if not (channel and ts and message):
             return
         async with self._one_at_a_time((channel, ts)):
-            answers = await self.core(recorded_answers, self.ctx, outcome.pair_id)
+            answers = await self.core(self.chat.answers, recorded.pair_id)
             await self.client.chat_update(
                 channel=channel,
                 ts=ts,
@@ -55,20 +54,3 @@ class Answers:
             self._holders[key] -= 1
             if self._holders[key] == 0:
                 del self._holders[key], self._locks[key]
-
-
-def recorded_answers(ctx: Context, pair_id: int) -> list[str]:
-    """ "Dr Amara Okafor: We met", one line per person who has answered, clinician first.
-
-    Reads the core's repositories directly; a core helper would be better (see the report)."""
-    with ctx.uow() as uow:
-        pair = uow.pairs.get(pair_id)
-        if pair is None:
-            return []
-        answered = {o.participant_id: o for o in uow.outcomes.for_pairs([pair_id])}
-        people = uow.participants.get_many(pair.member_ids())
-    return [
-        f"{people[pid].display_name}: {answered[pid].kind.label}"
-        for pid in pair.member_ids()
-        if pid in answered and pid in people
-    ]

@@ -1,6 +1,6 @@
 """The Slack adapter as the composition root sees it: construct, attach, start, close.
 
-adapter = SlackAdapter(ctx, config)      # builds clients and listeners; no I/O
+adapter = SlackAdapter(config, chat=..., state=..., clock=...)   # clients and listeners; no I/O
 adapter.attach(web_app)                  # HTTP mode: POST /slack/events; Socket Mode: nothing
 await adapter.start()                    # checks the token; Socket Mode: connects
 DeliveryWorker(ctx, {"slack": adapter.notifier, ...})
@@ -29,11 +29,12 @@ from adapters.slack.core import Core
 from adapters.slack.failures import error_code
 from adapters.slack.interactions import Interactions
 from adapters.slack.listeners import register
-from adapters.slack.notifier import SlackNotifier
+from adapters.slack.notifier import Backoff, SlackNotifier
 from adapters.slack.people import Directory, Senders
 from adapters.slack.tasks import Background
-from bot.context import Context
 from bot.errors import CorridorError
+from bot.gateway import Chat, PlatformStore
+from bot.ports import Clock
 
 log = logging.getLogger("corridor.slack")
 
@@ -43,16 +44,23 @@ BAD_TOKEN = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_
 
 
 class SlackAdapter:
-    def __init__(self, ctx: Context, config: SlackConfig):
-        self.ctx = ctx
+    def __init__(
+        self,
+        config: SlackConfig,
+        *,
+        chat: Chat,
+        state: PlatformStore,
+        clock: Clock,
+        backoff: Backoff | None = None,
+    ):
         self.config = config
         # Replies, updates and App Home have no outbox behind them, so their client retries
         # rate limits and server errors itself; the notifier's client never does (see notifier).
         self.client = web_client(config, retries=True)
-        self.notifier = SlackNotifier(ctx, web_client(config, retries=False))
+        self.notifier = SlackNotifier(web_client(config, retries=False), state, clock, backoff=backoff)
         self.background = Background()
-        senders = Senders(Directory(self.client), config, ctx.settings)
-        self.interactions = Interactions(ctx, self.client, senders, Core(config.core_threads))
+        senders = Senders(Directory(self.client), config)
+        self.interactions = Interactions(chat, self.client, senders, Core(config.core_threads))
         self.bolt = AsyncApp(
             client=self.client,
             signing_secret=config.signing_secret,

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.config import EngineSettings
 from bot.errors import CorridorError
 
 DEFAULT_API_URL = "https://slack.com/api/"
 PLATFORM = "slack"
+# Slack's ids: people start with U (or W in Enterprise Grid), conversations with C, G or D.
+USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
+CHANNEL = re.compile(r"^[CGD][A-Z0-9]+$")
 
 
 @dataclass(frozen=True, repr=False)
@@ -53,22 +55,10 @@ class SlackConfig:
             app_token=app_token,
             signing_secret=signing_secret,
             api_url=_with_slash(_get(env, "CORRIDOR_SLACK_API_URL") or DEFAULT_API_URL),
-            organisers=frozenset(_ids(_get(env, "CORRIDOR_SLACK_ORGANISERS") or "")),
-            digest_channel=_get(env, "CORRIDOR_SLACK_DIGEST_CHANNEL"),
+            organisers=organisers_from_env(env),
+            digest_channel=digest_channel_from_env(env),
             core_threads=_threads(_get(env, "CORRIDOR_SLACK_CORE_THREADS")),
         )
-
-    def apply_to(self, settings: EngineSettings) -> EngineSettings:
-        """The engine settings with Slack's organisers and configured digest channel added.
-
-        An organiser's `admin channel here` still wins over the configured channel (the core
-        reads its own setting first)."""
-        organisers = {**settings.organisers}
-        organisers[PLATFORM] = organisers.get(PLATFORM, frozenset()) | self.organisers
-        channels = {**settings.digest_channels}
-        if self.digest_channel:
-            channels.setdefault(PLATFORM, self.digest_channel)
-        return dataclasses.replace(settings, organisers=organisers, digest_channels=channels)
 
     def __repr__(self) -> str:
         # Secrets never reach logs or tracebacks: say only whether each is set.
@@ -81,6 +71,28 @@ class SlackConfig:
         )
 
     __str__ = __repr__
+
+
+def organisers_from_env(env: Mapping[str, str]) -> frozenset[str]:
+    """CORRIDOR_SLACK_ORGANISERS, read by this one rule whether or not Slack is switched on."""
+    ids = _ids(_get(env, "CORRIDOR_SLACK_ORGANISERS") or "")
+    wrong = [i for i in ids if not USER_ID.match(i)]
+    if wrong:
+        raise CorridorError(
+            f"CORRIDOR_SLACK_ORGANISERS should be Slack member ids like U0123ABCD, comma-separated; "
+            f"'{wrong[0][:40]}' is not one (a profile's ⋮ menu has 'Copy member ID')."
+        )
+    return frozenset(ids)
+
+
+def digest_channel_from_env(env: Mapping[str, str]) -> str | None:
+    channel = _get(env, "CORRIDOR_SLACK_DIGEST_CHANNEL")
+    if channel is not None and not CHANNEL.match(channel):
+        raise CorridorError(
+            "CORRIDOR_SLACK_DIGEST_CHANNEL should be a channel id like C0123ABCD (the channel's "
+            f"details show it), not '{channel[:40]}'; or type `/coffee admin channel here` in the channel."
+        )
+    return channel
 
 
 def _get(env: Mapping[str, str], name: str) -> str | None:

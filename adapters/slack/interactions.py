@@ -16,9 +16,9 @@ from adapters.slack.answers import Answers
 from adapters.slack.core import Core
 from adapters.slack.home import Home
 from adapters.slack.people import Senders
-from bot import commands as c
-from bot.chat import handle
-from bot.context import Context, Reply, Sender
+from bot.context import Reply, Sender
+from bot.gateway import Chat
+from bot.results import Forgotten, OutcomeRecorded
 
 log = logging.getLogger("corridor.slack")
 
@@ -26,13 +26,13 @@ SORRY = "Corridor couldn't finish that just now. Please try again in a minute."
 
 
 class Interactions:
-    def __init__(self, ctx: Context, client: AsyncWebClient, senders: Senders, core: Core):
-        self.ctx = ctx
+    def __init__(self, chat: Chat, client: AsyncWebClient, senders: Senders, core: Core):
+        self.chat = chat
         self.client = client
         self.senders = senders
         self.core = core
-        self.home = Home(ctx, client, self.core)
-        self.answers = Answers(ctx, client, self.core)
+        self.home = Home(chat, client, self.core)
+        self.answers = Answers(chat, client, self.core)
 
     async def command(self, body: dict) -> None:
         """/coffee with any text: the core's grammar decides, including help for unknown words."""
@@ -53,8 +53,8 @@ class Interactions:
             await self.home.publish(sender, notice=reply)
             return
         private = bool(container.get("is_ephemeral"))
-        if not private and not reply.rejected:
-            await self._show_answers(body, command)
+        if not private and isinstance(reply.result, OutcomeRecorded):
+            await self._show_answers(body, reply.result)
         # A click on a private reply (site picker, forget-me) replaces it; on an intro, adds one.
         await self.respond(body.get("response_url"), reply, replace_original=private)
 
@@ -65,18 +65,17 @@ class Interactions:
 
     async def run(self, sender: Sender, text: str) -> Reply:
         try:
-            reply = await self.core(handle, self.ctx, sender, text)
+            reply = await self.core(self.chat.handle, sender, text)
         except Exception:
             log.exception("the core failed on a Slack command from %s", sender.user_id)
             return Reply(SORRY, rejected=True)
-        command = render.command_of(text)
-        if isinstance(command, c.ForgetMe) and command.confirmed and not reply.rejected:
+        if isinstance(reply.result, Forgotten):
             self.senders.directory.forget(sender.user_id)
         return reply
 
     async def respond(self, url: str | None, reply: Reply, *, replace_original: bool = False) -> None:
         if not url:
-            log.warning("no response_url to answer on: %s", reply.text[:80])
+            log.warning("no response_url to answer on")
             return
         webhook = AsyncWebhookClient(
             url, session=self.client.session, retry_handlers=self.client.retry_handlers
@@ -85,11 +84,11 @@ class Interactions:
         if response.status_code != 200:
             log.warning("Slack refused a reply (HTTP %s): %s", response.status_code, response.body)
 
-    async def _show_answers(self, body: dict, command: str) -> None:
+    async def _show_answers(self, body: dict, recorded: OutcomeRecorded) -> None:
         try:
-            await self.answers.show(body, command)
+            await self.answers.show(body, recorded)
         except Exception as problem:  # the answer is recorded; only its display failed
-            log.warning("could not update the intro to show an answer: %s", problem)
+            log.warning("could not update the intro to show an answer: %s", type(problem).__name__)
 
 
 def unescape(text: str) -> str:

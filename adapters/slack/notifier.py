@@ -12,6 +12,7 @@ import asyncio
 import base64
 import random
 from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -20,10 +21,10 @@ from adapters.slack import render
 from adapters.slack.config import PLATFORM
 from adapters.slack.failures import NETWORK_ERRORS, failure_for, network_failure, unreachable
 from adapters.slack.pacing import Pacers
-from bot.context import Context
+from bot.gateway import PlatformStore, StateDocument
 from bot.messages import DigestMessage, Intro, PersonCard, SitOutNotice, message_from_payload
 from bot.model import OutboxMessage
-from bot.ports import Delivered, PermanentFailure, RetryLater
+from bot.ports import Clock, Delivered, PermanentFailure, RetryLater
 
 CHANNELS_REMEMBERED = 10_000
 
@@ -31,11 +32,20 @@ CHANNELS_REMEMBERED = 10_000
 class SlackNotifier:
     platform = PLATFORM
 
-    def __init__(self, ctx: Context, client: AsyncWebClient, pacers: Pacers | None = None):
-        self.ctx = ctx
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        state: PlatformStore,
+        clock: Clock,
+        *,
+        pacers: Pacers | None = None,
+        backoff: Backoff | None = None,
+    ):
         self.client = client
+        self.state = state
         # Slots are handed to the outbox, so they are kept in the outbox's time.
-        self.pacers = pacers or Pacers(clock=lambda: ctx.clock.now().timestamp())
+        self.pacers = pacers or Pacers(clock=lambda: clock.now().timestamp())
+        self.backoff = backoff or Backoff()
         self._channels: dict[str, str] = {}
         self._server_errors: dict[Hashable, int] = {}
 
@@ -89,7 +99,9 @@ class SlackNotifier:
                     raise
                 continue
             delivered = await self._post(channel, render.intro_message(intro, person), ticket)
-            await self._state_put_many([(done_key, {"ref": delivered.ref}, person.participant_id)])
+            await self._state_put_many(
+                [StateDocument(done_key, {"ref": delivered.ref}, person.participant_id)]
+            )
         if delivered is None:
             raise cause
         return delivered
@@ -107,7 +119,7 @@ class SlackNotifier:
         if posted is None:
             delivered = await self._post(digest.channel, render.digest_message(digest), message.id)
             posted = {"ref": delivered.ref}
-            await self._state_put_many([(key, posted, None)])
+            await self._state_put_many([StateDocument(key, posted)])
         if digest.chart_png_base64:
             await self.client.files_upload_v2(
                 channel=digest.channel,
@@ -136,7 +148,10 @@ class SlackNotifier:
             )
             channel = response["channel"]["id"]
             await self._state_put_many(
-                [(key, {"channel": channel}, person.participant_id) for key, person in keys.items()]
+                [
+                    StateDocument(key, {"channel": channel}, person.participant_id)
+                    for key, person in keys.items()
+                ]
             )
         self._remember(first, channel)
         return channel
@@ -191,25 +206,25 @@ class SlackNotifier:
         if len(self._server_errors) >= CHANNELS_REMEMBERED:
             self._server_errors.clear()
         errors = self._server_errors[ticket] = self._server_errors.get(ticket, 0) + 1
-        settings = self.ctx.settings
-        ceiling = min(settings.retry_cap_seconds, settings.retry_base_seconds * 2 ** (errors - 1))
-        return ceiling / 2 + random.uniform(0, ceiling / 2)
+        return self.backoff.after(errors)
 
     async def _state_get(self, key: str) -> dict | None:
-        def read() -> dict | None:
-            with self.ctx.uow() as uow:
-                return uow.platform_state.get(PLATFORM, key)
+        return await asyncio.to_thread(self.state.get, key)
 
-        return await asyncio.to_thread(read)
+    async def _state_put_many(self, documents: list[StateDocument]) -> None:
+        await asyncio.to_thread(self.state.put_many, documents)
 
-    async def _state_put_many(self, documents: list[tuple[str, dict, int | None]]) -> None:
-        def write() -> None:
-            with self.ctx.uow() as uow:
-                for key, value, participant_id in documents:
-                    uow.platform_state.put(PLATFORM, key, value, participant_id)
-                uow.commit()
 
-        await asyncio.to_thread(write)
+@dataclass(frozen=True)
+class Backoff:
+    """The core's retry timing (EngineSettings.retry_base_seconds and retry_cap_seconds)."""
+
+    base_seconds: float = 2.0
+    cap_seconds: float = 900.0
+
+    def after(self, errors: int) -> float:
+        ceiling = min(self.cap_seconds, self.base_seconds * 2 ** (errors - 1))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
 def _dm_key(person: PersonCard, pair_id: int | None) -> str:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.config import PLATFORM, SlackConfig
-from bot.config import EngineSettings
 from bot.context import Sender
 
 log = logging.getLogger("corridor.slack.people")
@@ -77,10 +76,9 @@ class Directory:
 
 
 class Senders:
-    def __init__(self, directory: Directory, config: SlackConfig, settings: EngineSettings):
+    def __init__(self, directory: Directory, config: SlackConfig):
         self.directory = directory
         self.config = config
-        self.settings = settings
 
     async def sender(
         self, *, user_id: str, workspace_id: str, handle: str | None, channel_id: str | None = None
@@ -99,7 +97,7 @@ class Senders:
         )
 
     def is_organiser(self, user_id: str) -> bool:
-        return user_id in self.config.organisers or self.settings.is_organiser(PLATFORM, user_id)
+        return user_id in self.config.organisers
 
     async def from_command(self, body: dict) -> Sender:
         return await self.sender(

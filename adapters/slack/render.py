@@ -7,12 +7,10 @@ button carries a core command as its value, fed back through `bot.chat.handle` w
 
 from __future__ import annotations
 
-from datetime import date
-
 from bot import commands as c
+from bot.answers import Answer
 from bot.context import Reply
-from bot.messages import Button, DigestMessage, Intro, PersonCard, SitOutNotice
-from bot.model import OutcomeKind
+from bot.messages import Button, DigestMessage, Intent, Intro, PersonCard, SitOutNotice
 from bot.status import PersonalStatus
 
 ACTION_PREFIX = "corridor:"
@@ -74,7 +72,7 @@ def ephemeral(reply: Reply, *, replace_original: bool = False) -> dict:
 def reply_blocks(reply: Reply) -> list[dict]:
     blocks = _text_blocks(reply.text)
     if reply.buttons:
-        blocks.append(choices(reply.buttons))
+        blocks.append(choices(reply))
     return blocks
 
 
@@ -90,19 +88,15 @@ def _text_blocks(text: str) -> list[dict]:
     return blocks
 
 
-def choices(buttons: list[Button]) -> dict:
-    """A site picker (a select menu) for `join`'s choices, buttons for anything else."""
-    if _is_site_picker(buttons):
-        return picker(buttons, "Choose your site")
-    return actions(buttons)
+def choices(reply: Reply) -> dict:
+    """A select menu when the core offers alternatives to pick one of (a site), buttons otherwise."""
+    if reply.pick_one and _fits_a_menu(reply.buttons):
+        return picker(reply.buttons, reply.pick_one)
+    return actions(reply.buttons)
 
 
-def _is_site_picker(buttons: list[Button]) -> bool:
-    return (
-        all(isinstance(command_of(b.command), c.Join) for b in buttons)
-        and len(buttons) <= MAX_OPTIONS
-        and all(len(b.command) <= OPTION_VALUE_LIMIT for b in buttons)
-    )
+def _fits_a_menu(buttons: list[Button]) -> bool:
+    return len(buttons) <= MAX_OPTIONS and all(len(b.command) <= OPTION_VALUE_LIMIT for b in buttons)
 
 
 # --- App Home ---------------------------------------------------------------------------
@@ -117,16 +111,8 @@ def home_view(status: PersonalStatus, notice: Reply | None = None) -> dict:
     blocks += sections("\n".join(mine))
     if recent:
         blocks += [{"type": "divider"}, *sections("\n".join(recent))]
-    blocks.append(actions(home_buttons(status)))
+    blocks.append(actions(status.buttons()))
     return {"type": "home", "blocks": blocks}
-
-
-def home_buttons(status: PersonalStatus) -> list[Button]:
-    if not status.joined or status.status == "left":
-        return [Button("Join as clinician", "join clinician"), Button("Join as manager", "join manager")]
-    if status.status == "paused":
-        return [Button("Resume", "resume"), Button("Leave", "leave")]
-    return [Button("Pause 2 weeks", "pause 2w"), Button("Leave", "leave")]
 
 
 def _split_at(lines: list[str], heading: str) -> tuple[list[str], list[str]]:
@@ -139,7 +125,7 @@ def _split_at(lines: list[str], heading: str) -> tuple[list[str], list[str]]:
 # --- showing recorded answers on an intro -----------------------------------------------
 
 
-def with_answers(blocks: list[dict], answers: list[str]) -> list[dict]:
+def with_answers(blocks: list[dict], answers: list[Answer]) -> list[dict]:
     """The message's blocks with one context line per answer, just above the buttons,
     which stay so the partner can still answer."""
     kept = [b for b in blocks if b.get("block_id") != ANSWERS_BLOCK]
@@ -148,7 +134,7 @@ def with_answers(blocks: list[dict], answers: list[str]) -> list[dict]:
     line = {
         "type": "context",
         "block_id": ANSWERS_BLOCK,
-        "elements": [_mrkdwn(escape(answer)) for answer in answers[:10]],
+        "elements": [_mrkdwn(escape(answer.line())) for answer in answers[:10]],
     }
     at = next((i for i, b in enumerate(kept) if b.get("type") == "actions"), len(kept))
     return [*kept[:at], line, *kept[at:]]
@@ -201,20 +187,9 @@ def _button(button: Button, index: int) -> dict:
         "text": _plain(button.label, LABEL_LIMIT),
         "value": button.command,
     }
-    command = command_of(button.command)
-    if isinstance(command, c.RecordOutcome) and command.kind is OutcomeKind.MET:
-        element["style"] = "primary"
-    if isinstance(command, c.ForgetMe) and command.confirmed:
-        element["style"] = "danger"
+    if button.intent is not Intent.DEFAULT:
+        element["style"] = button.intent.value  # Slack's two styles share the core's names
     return element
-
-
-def command_of(text: str) -> c.Command | None:
-    """The core command a button carries, or None if it is not one (used only to choose looks)."""
-    try:
-        return c.parse(text, date.today())
-    except c.ParseError:
-        return None
 
 
 def escape(text: str) -> str:

@@ -46,9 +46,7 @@ def _channel_data(activity: Activity) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def sender_from(
-    activity: Activity, config: TeamsConfig, organisers: frozenset[str], email: str | None
-) -> Sender:
+def sender_from(activity: Activity, config: TeamsConfig, email: str | None) -> Sender:
     who = user_id(activity)
     return Sender(
         platform=PLATFORM,
@@ -57,7 +55,9 @@ def sender_from(
         workspace_id=tenant_id(activity),
         email=email,
         channel_id=channel_id(activity),
-        is_organiser=config.is_organiser(who) or who in organisers,
+        is_organiser=config.is_organiser(who),
+        # In a team channel everyone reads the answer: the core takes only a few commands there.
+        shared=not is_personal(activity),
     )
 
 

@@ -13,8 +13,8 @@ from adapters.teams.config import TeamsConfig
 from adapters.teams.handler import CorridorTeamsBot
 from adapters.teams.limiter import TeamsRateLimiter
 from adapters.teams.notifier import TeamsNotifier
-from bot.context import Context
 from bot.errors import CorridorError
+from bot.gateway import Chat, PlatformStore
 
 log = logging.getLogger("corridor.teams")
 MESSAGES_PATH = "/api/messages"
@@ -27,18 +27,24 @@ SORRY = (
 class TeamsAdapter:
     """`attach(web_app)` adds POST /api/messages; `.notifier` delivers the Teams outbox."""
 
-    def __init__(self, ctx: Context, config: TeamsConfig, *, limiter: TeamsRateLimiter | None = None):
+    def __init__(
+        self,
+        config: TeamsConfig,
+        *,
+        chat: Chat,
+        state: PlatformStore,
+        limiter: TeamsRateLimiter | None = None,
+    ):
         if not config.authenticated and not config.dev_mode:
             raise CorridorError(
                 "Teams needs MICROSOFT_APP_ID (or CORRIDOR_TEAMS_DEV_MODE=1 for local testing)."
             )
-        self.ctx = ctx
         self.config = config
         self.auth = CorridorAuthentication(config)
         self.cloud = CloudAdapter(self.auth)
         self.cloud.on_turn_error = self._on_turn_error
-        self.bot = CorridorTeamsBot(ctx, config)
-        self.notifier = TeamsNotifier(ctx, config, self.cloud, limiter)
+        self.bot = CorridorTeamsBot(chat, state, config)
+        self.notifier = TeamsNotifier(state, config, self.cloud, limiter)
 
     def attach(self, web_app: web.Application) -> None:
         web_app.router.add_post(MESSAGES_PATH, self._messages)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
+from bot.answers import AnsweredIntro
 from bot.commands import HELP
 from bot.context import Reply
-from bot.messages import Button, DigestMessage, Intro, PersonCard, SitOutNotice
+from bot.messages import Button, DigestMessage, Intent, Intro, PersonCard, SitOutNotice
+from bot.people import JOIN_BUTTONS
 
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -19,6 +21,7 @@ VERSION = "1.5"
 # Teams shows at most six actions on a card; longer choices (a big trust's site list) become a picker.
 MAX_BUTTONS = 6
 _CODE = re.compile(r"`([^`]+)`")
+ACTION_STYLES = {Intent.PRIMARY: "positive", Intent.DANGER: "destructive"}
 
 
 def adaptive_card(body: list[dict], actions: list[dict] | None = None, fallback: str = "") -> dict:
@@ -56,7 +59,10 @@ def submit(button: Button, card: str | None = None) -> dict:
     data = {"command": button.command}
     if card:
         data["card"] = card  # which card was clicked, so it can be redrawn with the answer
-    return {"type": "Action.Submit", "title": button.label, "data": data}
+    action = {"type": "Action.Submit", "title": button.label, "data": data}
+    if button.intent in ACTION_STYLES:
+        action["style"] = ACTION_STYLES[button.intent]
+    return action
 
 
 def choices(buttons: list[Button], card: str | None = None) -> tuple[list[dict], list[dict]]:
@@ -81,11 +87,16 @@ def intro_card(intro: Intro, recipient: PersonCard) -> dict:
     return adaptive_card(body + extra, actions, fallback=intro.headline())
 
 
-def recorded_card(intro: Intro, recipient: PersonCard, reply: Reply) -> dict:
-    """The clicked card again, saying what was recorded; the buttons stay so a mind can change."""
+def recorded_card(answered: AnsweredIntro, reply: Reply) -> dict:
+    """The clicked card again, saying what was recorded and who has answered so far; the
+    buttons stay so a mind can change."""
+    intro, recipient = answered.intro, answered.recipient
     recorded = [text(line, color="Good", weight="Bolder") for line in _lines(reply.text)]
     recorded[0]["separator"] = True
     body = [heading(intro.headline()), *(text(line) for line in intro.lines(recipient)), *recorded]
+    if answered.answers:
+        facts = [{"title": a.name, "value": a.kind.label} for a in answered.answers]
+        body.append({"type": "FactSet", "facts": facts})
     extra, actions = choices(reply.buttons or intro.buttons, intro.kind)
     return adaptive_card(body + extra, actions, fallback=_lines(reply.text)[0])
 
@@ -122,7 +133,7 @@ def reply_card(reply: Reply) -> dict:
     return adaptive_card(body + extra, actions, fallback=_lines(reply.text)[0])
 
 
-WELCOME_BUTTONS = [Button("Join as clinician", "join clinician"), Button("Join as manager", "join manager")]
+WELCOME_BUTTONS = JOIN_BUTTONS
 
 
 def welcome_card() -> dict:

@@ -92,7 +92,7 @@ class TeamsConfig:
             tenant_id=_optional_guid(env, "MICROSOFT_APP_TENANT_ID"),
             app_type=_app_type(env),
             dev_mode=dev_mode,
-            organisers=_organisers(env),
+            organisers=organisers_from_env(env),
             **_package_settings(env, dev_mode),
         )
         if app_id and not for_package:
@@ -136,7 +136,8 @@ def _app_type(env: Mapping[str, str]) -> str:
     return APP_TYPES[value.lower()]
 
 
-def _organisers(env: Mapping[str, str]) -> frozenset[str]:
+def organisers_from_env(env: Mapping[str, str]) -> frozenset[str]:
+    """CORRIDOR_TEAMS_ORGANISERS, read by this one rule whether or not Teams is switched on."""
     ids = [part.strip() for part in env.get("CORRIDOR_TEAMS_ORGANISERS", "").split(",") if part.strip()]
     return frozenset(_guid(i, "CORRIDOR_TEAMS_ORGANISERS (Entra object ids, comma-separated)") for i in ids)
 

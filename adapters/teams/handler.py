@@ -1,9 +1,10 @@
-"""The Teams bot, kept thin: an activity in, the core's `handle`, the reply out.
+"""The Teams bot, kept thin: an activity in, the core's reply out.
 
 Typed text and card clicks take the same road: a button's data carries a command string
-(`outcome 12 met`), which goes through `handle` exactly as if it had been typed. The only
+(`outcome 12 met`), which the core reads exactly as if it had been typed. The only
 Teams-specific work is who is speaking, where, and how to answer: a plain message, a
-card, or an update to the card that was clicked.
+card, or an update to the card that was clicked. What to redraw comes from the reply's
+typed result, never from reading the command.
 """
 
 from __future__ import annotations
@@ -12,32 +13,26 @@ import asyncio
 import logging
 
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
-from botbuilder.core.teams import TeamsInfo
-from botbuilder.schema import Activity, AdaptiveCardInvokeResponse, ChannelAccount
+from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
 
 from adapters.teams import activities as a
 from adapters.teams import references
 from adapters.teams.cards import CONTENT_TYPE, recorded_card, reply_card, team_welcome_card, welcome_card
 from adapters.teams.config import TeamsConfig
-from bot import commands as c
-from bot.chat import handle
-from bot.context import Context, Reply, default_programme
-from bot.messages import Intro, PersonCard
+from adapters.teams.people import Directory
+from bot.context import Reply, Sender
+from bot.gateway import Chat, PlatformStore
+from bot.results import DigestChannelSet, Forgotten, OutcomeRecorded
 
 log = logging.getLogger("corridor.teams")
 
-# In a team channel everyone can read the answer, so only these are taken there.
-CHANNEL_COMMANDS = (c.Help, c.AdminChannelHere, c.AdminDigestNow, c.AdminStats, c.AdminRoundNow)
-ONE_TO_ONE = (
-    "I only take that in a one-to-one chat, so nothing was changed here. "
-    "Open a chat with me and type it there."
-)
-
 
 class CorridorTeamsBot(ActivityHandler):
-    def __init__(self, ctx: Context, config: TeamsConfig):
-        self.ctx = ctx
+    def __init__(self, chat: Chat, state: PlatformStore, config: TeamsConfig):
+        self.chat = chat
+        self.state = state
         self.config = config
+        self.directory = Directory()
 
     async def on_message_activity(self, turn: TurnContext) -> None:
         activity = turn.activity
@@ -46,9 +41,9 @@ class CorridorTeamsBot(ActivityHandler):
             text = str(clicked.get("command") or "")
         else:
             text = TurnContext.remove_recipient_mention(activity) or ""
-        command, reply = await self._answer(turn, text.strip())
+        sender, reply = await self._answer(turn, text.strip())
         if clicked and activity.reply_to_id:
-            updated = await self._recorded(activity, command, reply, clicked.get("card"))
+            updated = await self._recorded(sender, reply, clicked.get("card"))
             if updated is not None and await self._redraw(turn, updated, reply):
                 return
         await turn.send_activity(a.reply_message(reply))
@@ -78,8 +73,8 @@ class CorridorTeamsBot(ActivityHandler):
         action = value.get("action") if isinstance(value.get("action"), dict) else {}
         data = action.get("data") if isinstance(action.get("data"), dict) else {}
         text = str(data.get("command") or action.get("verb") or "")
-        command, reply = await self._answer(turn, text.strip())
-        updated = await self._recorded(turn.activity, command, reply, data.get("card"))
+        sender, reply = await self._answer(turn, text.strip())
+        updated = await self._recorded(sender, reply, data.get("card"))
         return AdaptiveCardInvokeResponse(
             status_code=200, type=CONTENT_TYPE, value=updated or reply_card(reply)
         )
@@ -91,86 +86,42 @@ class CorridorTeamsBot(ActivityHandler):
         if a.is_personal(activity):
             reference = TurnContext.get_conversation_reference(activity)
             await asyncio.to_thread(
-                references.remember_person, self.ctx, a.user_id(activity), reference, a.tenant_id(activity)
+                references.remember_person, self.state, a.user_id(activity), reference, a.tenant_id(activity)
             )
             await turn.send_activity(a.card_message(welcome_card(), "Welcome to Corridor"))
         else:
             await turn.send_activity(a.card_message(team_welcome_card(), "Corridor is here"))
 
-    async def _answer(self, turn: TurnContext, text: str) -> tuple[c.Command | None, Reply]:
+    async def _answer(self, turn: TurnContext, text: str) -> tuple[Sender, Reply]:
         activity = turn.activity
-        command = self._parse(text)
+        personal = a.is_personal(activity)
+        email = await self.directory.email(turn, a.user_id(activity)) if personal else None
+        sender = a.sender_from(activity, self.config, email)
+        reply = await asyncio.to_thread(self.chat.handle, sender, text)
+        await asyncio.to_thread(self._keep_reference, turn, reply)
+        return sender, reply
+
+    def _keep_reference(self, turn: TurnContext, reply: Reply) -> None:
+        """After each message: keep the way back to this person (tied to their participant row
+        once they have joined) or to the channel that will get the digest; drop the person's
+        when they ask to be forgotten."""
+        activity = turn.activity
+        reference = TurnContext.get_conversation_reference(activity)
+        tenant = a.tenant_id(activity)
+        if isinstance(reply.result, DigestChannelSet) and not a.is_personal(activity):
+            references.remember_channel(self.state, reply.result.channel_id, reference, tenant)
         if not a.is_personal(activity):
-            if command is not None and not isinstance(command, CHANNEL_COMMANDS):
-                return command, Reply(ONE_TO_ONE, rejected=True)
-            if isinstance(command, c.AdminChannelHere):
-                reference = TurnContext.get_conversation_reference(activity)
-                channel = a.channel_id(activity)
-                tenant = a.tenant_id(activity)
-                await asyncio.to_thread(references.remember_channel, self.ctx, channel, reference, tenant)
-        email = await self._email(turn) if isinstance(command, c.Join) else None
-        organisers = self.ctx.settings.organisers.get(a.PLATFORM, frozenset())
-        sender = a.sender_from(activity, self.config, organisers, email)
-        reply = await asyncio.to_thread(handle, self.ctx, sender, text)
-        if a.is_personal(activity):
-            await asyncio.to_thread(self._keep_reference, activity, command)
-        return command, reply
-
-    def _parse(self, text: str) -> c.Command | None:
-        try:
-            return c.parse(text, self.ctx.today())
-        except c.ParseError:
-            return None  # `handle` parses again and explains what was wrong
-
-    def _keep_reference(self, activity: Activity, command: c.Command | None) -> None:
-        """After each personal message: keep the way back to this person, tied to their
-        participant row once they have joined; drop it when they ask to be forgotten."""
+            return
         who = a.user_id(activity)
-        if isinstance(command, c.ForgetMe) and command.confirmed:
-            references.forget_person(self.ctx, who)
+        if isinstance(reply.result, Forgotten):
+            references.forget_person(self.state, who)
+            self.directory.forget(who)
         else:
-            reference = TurnContext.get_conversation_reference(activity)
-            references.remember_person(self.ctx, who, reference, a.tenant_id(activity))
+            references.remember_person(self.state, who, reference, tenant)
 
-    async def _email(self, turn: TurnContext) -> str | None:
-        """Their work email, so a partner on Slack can reach them; Teams knows it, the message doesn't."""
-        try:
-            member = await TeamsInfo.get_member(turn, turn.activity.from_property.id)
-        except Exception as problem:  # best effort: joining must not fail for want of an address
-            log.info("could not look up a Teams member's email: %s", type(problem).__name__)
-            return None
-        return getattr(member, "email", None) or getattr(member, "user_principal_name", None)
-
-    async def _recorded(
-        self, activity: Activity, command: c.Command | None, reply: Reply, kind: str | None
-    ) -> dict | None:
+    async def _recorded(self, sender: Sender, reply: Reply, kind: str | None) -> dict | None:
         """The clicked intro or follow-up redrawn with the answer, or None when there is none to redraw."""
-        if not isinstance(command, c.RecordOutcome) or reply.rejected or kind is None:
+        if not isinstance(reply.result, OutcomeRecorded) or kind is None:
             return None
-        found = await asyncio.to_thread(clicked_intro, self.ctx, a.user_id(activity), command.pair_id, kind)
-        return recorded_card(found[0], found[1], reply) if found else None
-
-
-def clicked_intro(
-    ctx: Context, aad_object_id: str, pair_id: int, kind: str
-) -> tuple[Intro, PersonCard] | None:
-    """The intro (or follow-up) this person was sent for the pair, found in the outbox.
-
-    The outbox already holds exactly what was sent and forgets it when the person asks to be
-    forgotten, so nothing more needs keeping to redraw a clicked card.
-    """
-    with ctx.uow() as uow:
-        programme = default_programme(uow, ctx.settings)
-        person = uow.participants.find(programme.id, a.PLATFORM, aad_object_id)
-        if person is None:
-            return None
-        for message in uow.outbox.mentioning(person.id):
-            payload = message.payload
-            if message.platform != a.PLATFORM or payload.get("kind") != kind:
-                continue
-            if payload.get("pair_id") != pair_id:
-                continue
-            intro = Intro.from_payload(payload)
-            if intro.recipients[0].participant_id == person.id:
-                return intro, intro.recipients[0]
-    return None
+        found = await asyncio.to_thread(self.chat.answered_intro, sender, reply.result.pair_id, kind)
+        return recorded_card(found, reply) if found else None

@@ -27,7 +27,7 @@ from adapters.teams.cards import render, summary
 from adapters.teams.config import TeamsConfig
 from adapters.teams.failures import classify
 from adapters.teams.limiter import TeamsRateLimiter
-from bot.context import Context
+from bot.gateway import PlatformStore
 from bot.messages import DigestMessage, Intro, PersonCard, SitOutNotice, message_from_payload
 from bot.model import OutboxMessage
 from bot.ports import Delivered, PermanentFailure
@@ -41,12 +41,12 @@ class TeamsNotifier:
 
     def __init__(
         self,
-        ctx: Context,
+        state: PlatformStore,
         config: TeamsConfig,
         adapter: CloudAdapter,
         limiter: TeamsRateLimiter | None = None,
     ):
-        self.ctx = ctx
+        self.state = state
         self.config = config
         self.adapter = adapter
         self.limiter = limiter or TeamsRateLimiter()
@@ -66,7 +66,7 @@ class TeamsNotifier:
 
     async def _reference(self, content: Intro | SitOutNotice | DigestMessage) -> ConversationReference:
         if isinstance(content, DigestMessage):
-            found = await asyncio.to_thread(references.load_channel, self.ctx, content.channel)
+            found = await asyncio.to_thread(references.load_channel, self.state, content.channel)
             if found is None:
                 raise PermanentFailure(
                     f"Corridor has no way into Teams channel {content.channel} yet: an organiser "
@@ -74,14 +74,14 @@ class TeamsNotifier:
                 )
             return found
         person = content.recipients[0] if isinstance(content, Intro) else content.recipient
-        found = await asyncio.to_thread(references.load_person, self.ctx, person.user_id)
+        found = await asyncio.to_thread(references.load_person, self.state, person.user_id)
         return found if found is not None else await self._start_chat(person)
 
     async def _start_chat(self, person: PersonCard) -> ConversationReference:
         """Create the one-to-one chat with someone the bot has never heard from, and keep it."""
         if not person.workspace_id:
             raise PermanentFailure(f"no Teams tenant is known for participant {person.participant_id}")
-        known = await asyncio.to_thread(references.load_tenant, self.ctx, person.workspace_id)
+        known = await asyncio.to_thread(references.load_tenant, self.state, person.workspace_id)
         service_url = known.get("service_url") or self.config.service_url
         bot = ChannelAccount.deserialize(known["bot"]) if "bot" in known else self._bot_account()
         parameters = ConversationParameters(
@@ -106,7 +106,7 @@ class TeamsNotifier:
             id=reference.conversation.id, conversation_type="personal"
         )
         tenant = person.workspace_id
-        await asyncio.to_thread(references.remember_person, self.ctx, person.user_id, reference, tenant)
+        await asyncio.to_thread(references.remember_person, self.state, person.user_id, reference, tenant)
         reference = references.with_tenant(reference, tenant)
         return reference
 

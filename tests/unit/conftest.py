@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from adapters.charts.png import PngCharts
 from adapters.console import ConsoleChat, ConsoleNotifier
 from bot.config import EngineSettings
 from bot.context import Context, default_programme
 from bot.delivery import DeliveryWorker
+from bot.gateway import CoreChat
 from bot.model import Place, PlaceKind, Site
 from tests.fakes import FakeClock, FakeUnitOfWorkFactory, FixedSeeds
 
@@ -20,8 +22,8 @@ class Hospital:
     def __init__(self):
         self.uow = FakeUnitOfWorkFactory()
         self.clock = FakeClock(MONDAY_9AM)
-        self.ctx = Context(self.uow, self.clock, FixedSeeds(), EngineSettings())
-        self.chat = ConsoleChat(self.ctx, organisers=frozenset({"olivia"}))
+        self.ctx = Context(self.uow, self.clock, FixedSeeds(), EngineSettings(), charts=PngCharts())
+        self.chat = ConsoleChat(CoreChat(self.ctx), organisers=frozenset({"olivia"}))
         self.notifier = ConsoleNotifier(quiet=True)
         self.worker = DeliveryWorker(self.ctx, {"console": self.notifier})
         with self.uow() as uow:

@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 import aiohttp
 import pytest
 
+from adapters.charts.png import PngCharts
 from adapters.slack import SlackAdapter, SlackConfig
-from bot.config import EngineSettings
 from bot.context import Context, default_programme
 from bot.model import Place, PlaceKind, Site
+from corridor_cli.settings import load
+from corridor_cli.wiring import slack_adapter
 from tests.adapters.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
 from tests.adapters.slack.slack_side import (
     SIGNING_SECRET,
@@ -62,7 +64,12 @@ class Harness:
 
 
 def make_context() -> Context:
-    ctx = Context(SerialUnitOfWorkFactory(), FakeClock(datetime(2026, 5, 4, 8, 0, tzinfo=UTC)), FixedSeeds())
+    ctx = Context(
+        SerialUnitOfWorkFactory(),
+        FakeClock(datetime(2026, 5, 4, 8, 0, tzinfo=UTC)),
+        FixedSeeds(),
+        charts=PngCharts(),
+    )
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
         for site_name, (place, kind, directions) in SITES.items():
@@ -101,8 +108,8 @@ async def slack(fake_slack):
     """The adapter in HTTP mode behind a real aiohttp server on 127.0.0.1."""
     ctx = make_context()
     config = SlackConfig.from_env(slack_env(fake_slack))
-    ctx.settings = config.apply_to(EngineSettings())
-    adapter = SlackAdapter(ctx, config)
+    ctx.settings = load(slack_env(fake_slack)).engine
+    adapter = slack_adapter(ctx, config)
     async with served_on_loopback(adapter) as events_url, aiohttp.ClientSession() as session:
         side = SlackSide(session, events_url, fake_slack, adapter)
         yield Harness(ctx, ctx.clock, fake_slack, adapter, side)
@@ -114,7 +121,7 @@ async def socket_slack(fake_slack):
     ctx = make_context()
     env = slack_env(fake_slack, SLACK_APP_TOKEN=APP_TOKEN)
     del env["SLACK_SIGNING_SECRET"]
-    adapter = SlackAdapter(ctx, SlackConfig.from_env(env))
+    adapter = slack_adapter(ctx, SlackConfig.from_env(env))
     await adapter.start()
     yield Harness(ctx, ctx.clock, fake_slack, adapter, side=None)
     await adapter.close()

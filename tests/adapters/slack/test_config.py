@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from adapters.slack.config import DEFAULT_API_URL, SlackConfig
-from bot.config import EngineSettings
 from bot.errors import CorridorError
+from corridor_cli.settings import load
 
 SECRETS = {"SLACK_BOT_TOKEN": "xoxb-111-secret", "SLACK_SIGNING_SECRET": "sign-me-secret"}
 
@@ -66,16 +66,30 @@ def test_secrets_never_appear_in_repr_or_str():
         assert "(set)" in shown
 
 
-def test_apply_to_adds_organisers_and_the_configured_channel():
-    config = SlackConfig.from_env(
-        {**SECRETS, "CORRIDOR_SLACK_ORGANISERS": "U1", "CORRIDOR_SLACK_DIGEST_CHANNEL": "C0DIGEST"}
-    )
-    settings = config.apply_to(
-        EngineSettings(organisers={"slack": frozenset({"U0"}), "teams": frozenset({"T"})})
-    )
-    assert settings.is_organiser("slack", "U0") and settings.is_organiser("slack", "U1")
-    assert settings.is_organiser("teams", "T")
-    assert settings.digest_channels == {"slack": "C0DIGEST"}
+def test_organisers_and_the_digest_channel_are_read_by_one_rule_wherever_they_are_read():
+    """The engine's copy (for the CLI) and the adapter's come from the same function, so a
+    value one accepts the other cannot refuse."""
+    env = {**SECRETS, "CORRIDOR_SLACK_ORGANISERS": "U1", "CORRIDOR_SLACK_DIGEST_CHANNEL": "C0DIGEST"}
+    config = SlackConfig.from_env(env)
+    engine = load(env).engine
+    assert config.organisers == engine.organisers["slack"] == {"U1"}
+    assert engine.digest_channels == {"slack": config.digest_channel}
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("CORRIDOR_SLACK_ORGANISERS", "olivia@nhs.net"),
+        ("CORRIDOR_SLACK_ORGANISERS", "U1, @olivia"),
+        ("CORRIDOR_SLACK_DIGEST_CHANNEL", "#corridor organisers"),
+    ],
+)
+def test_a_mistyped_organiser_or_channel_is_refused_the_same_way_with_or_without_slack(variable, value):
+    for env in ({variable: value}, {**SECRETS, variable: value}):
+        with pytest.raises(CorridorError, match=variable):
+            load(env)
+    with pytest.raises(CorridorError, match=variable):
+        SlackConfig.from_env({**SECRETS, variable: value})
 
 
 def test_core_threads():

@@ -15,6 +15,7 @@ from bot.context import Sender, default_programme
 from bot.delivery import DeliveryWorker
 from bot.digest import send_digest
 from bot.followups import send_followups
+from bot.gateway import StoredPlatformState
 from bot.model import OutboxStatus
 from bot.rounds import run_round
 from tests.adapters.slack.conftest import CLINICIANS, DIGEST_CHANNEL, MANAGERS, ORGANISER
@@ -248,7 +249,9 @@ async def test_slack_unreachable_is_a_retry(slack):
             "CORRIDOR_SLACK_API_URL": f"http://127.0.0.1:{port}/api/",
         }
     )
-    notifier = SlackNotifier(slack.ctx, web_client(config, retries=False))
+    notifier = SlackNotifier(
+        web_client(config, retries=False), StoredPlatformState(slack.ctx, "slack"), slack.clock
+    )
     report = await DeliveryWorker(slack.ctx, {"slack": notifier}).drain()
     assert report.retried == 1
     (message,) = outbox(slack)
@@ -285,7 +288,9 @@ async def test_the_group_dm_is_remembered_across_restarts(slack):
     await deliver(slack)
     slack.clock.advance(days=3, hours=1)
     send_followups(slack.ctx)
-    restarted = SlackNotifier(slack.ctx, slack.adapter.notifier.client)  # a new process: nothing in memory
+    restarted = SlackNotifier(
+        slack.adapter.notifier.client, StoredPlatformState(slack.ctx, "slack"), slack.clock
+    )  # a new process: nothing in memory
     assert (await DeliveryWorker(slack.ctx, {"slack": restarted}).drain()).sent == 1
     assert len(slack.fake.calls_to("conversations.open")) == 1
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from adapters.slack import render
+from bot.answers import Answer
 from bot.commands import HELP
 from bot.context import Reply
-from bot.messages import Button, DigestMessage, Intro, PersonCard, SitOutNotice, outcome_buttons
+from bot.messages import Button, DigestMessage, Intent, Intro, PersonCard, SitOutNotice, outcome_buttons
+from bot.model import OutcomeKind
 from bot.status import PastPairing, PersonalStatus
 
 AMARA = PersonCard(1, "Dr Amara Okafor", "clinician", "St Mary's", "slack", "U1", "T1", "Cardiology")
@@ -90,10 +92,11 @@ def test_the_digest_shows_figures_as_fields_and_the_rest_below():
     assert "Label 3: 3" not in rest
 
 
-def test_a_reply_with_join_choices_is_a_site_picker():
+def test_a_reply_offering_one_choice_of_several_is_a_site_picker():
     reply = Reply(
         "Which site?",
         [Button("St Mary's", "join clinician St Mary's"), Button("Royal", "join clinician Royal")],
+        pick_one="Choose your site",
     )
     (menu,) = render.reply_blocks(reply)[-1]["elements"]
     assert menu["type"] == "static_select"
@@ -104,8 +107,8 @@ def test_a_reply_with_join_choices_is_a_site_picker():
     ]
 
 
-def test_other_choices_are_buttons():
-    reply = Reply("Sure?", [Button("Yes, forget me", "forget-me confirm")])
+def test_other_choices_are_buttons_styled_by_the_cores_intent():
+    reply = Reply("Sure?", [Button("Yes, forget me", "forget-me confirm", Intent.DANGER)])
     (button,) = render.reply_blocks(reply)[-1]["elements"]
     assert (button["type"], button["style"], button["value"]) == ("button", "danger", "forget-me confirm")
 
@@ -146,8 +149,9 @@ def test_home_for_a_member_with_recent_pairings():
 
 def test_answers_go_just_above_the_buttons_and_replace_earlier_ones():
     blocks = render.intro_message(intro(), None)["blocks"]
-    once = render.with_answers(blocks, ["Dr Amara Okafor: We met"])
-    twice = render.with_answers(once, ["Dr Amara Okafor: We met", "Sam: Not yet"])
+    amara, sam = Answer(1, "Dr Amara Okafor", OutcomeKind.MET), Answer(2, "Sam", OutcomeKind.NOT_YET)
+    once = render.with_answers(blocks, [amara])
+    twice = render.with_answers(once, [amara, sam])
     assert [b["type"] for b in twice[-2:]] == ["context", "actions"]
     assert [e["text"] for e in twice[-2]["elements"]] == ["Dr Amara Okafor: We met", "Sam: Not yet"]
     assert len(twice) == len(blocks) + 1

@@ -18,12 +18,14 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.teams import TeamsAdapter, TeamsConfig
+from adapters.charts.png import PngCharts
+from adapters.teams import TeamsConfig
 from adapters.teams.limiter import TeamsRateLimiter
 from bot.config import EngineSettings
 from bot.context import Context, default_programme
 from bot.delivery import DeliveryWorker
 from bot.model import Place, PlaceKind, Site
+from corridor_cli.wiring import teams_adapter
 from tests.adapters.fake_connector import FakeBotConnector
 from tests.fakes import FakeClock, FakeUnitOfWorkFactory, FixedSeeds
 
@@ -86,8 +88,8 @@ class TeamsHospital:
         self.connector = connector
         self.uow = FakeUnitOfWorkFactory()
         self.clock = FakeClock(MONDAY_9AM)
-        self.ctx = Context(self.uow, self.clock, FixedSeeds(), EngineSettings())
-        self.teams = TeamsAdapter(self.ctx, config, limiter=limiter or TeamsRateLimiter(max_wait=0.5))
+        self.ctx = Context(self.uow, self.clock, FixedSeeds(), EngineSettings(), charts=PngCharts())
+        self.teams = teams_adapter(self.ctx, config, limiter=limiter or TeamsRateLimiter(max_wait=0.5))
         self.client: TestClient | None = None
         with self.uow() as uow:
             programme = default_programme(uow, self.ctx.settings)

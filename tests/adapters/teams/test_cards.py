@@ -6,11 +6,22 @@ import base64
 
 import pytest
 
+from adapters.charts.png import render_chart
 from adapters.teams import cards
-from bot.chart import render_chart
+from bot.answers import Answer, AnsweredIntro
 from bot.commands import HELP
 from bot.context import Reply
-from bot.messages import FOLLOWUP, Button, DigestMessage, Intro, PersonCard, SitOutNotice, outcome_buttons
+from bot.messages import (
+    FOLLOWUP,
+    Button,
+    DigestMessage,
+    Intent,
+    Intro,
+    PersonCard,
+    SitOutNotice,
+    outcome_buttons,
+)
+from bot.model import OutcomeKind
 from tests.adapters.teams.conftest import assert_valid_card, commands, texts
 
 AMARA = PersonCard(
@@ -73,11 +84,29 @@ def test_the_recorded_card_keeps_the_intro_and_adds_the_answer():
         "Recorded: you couldn't make it this week. If you'd like to say why, pick one:",
         [Button("Shift clash", "outcome 12 could_not_meet shift_clash")],
     )
-    card = cards.recorded_card(intro(), AMARA, reply)
+    card = cards.recorded_card(AnsweredIntro(intro(), AMARA, []), reply)
     assert_valid_card(card)
     assert texts(card)[:-1] == [intro().headline(), *intro().lines(AMARA)]
     assert texts(card)[-1] == reply.text
     assert commands(card) == ["outcome 12 could_not_meet shift_clash"]
+
+
+def test_the_recorded_card_shows_who_has_answered_so_far():
+    answers = [Answer(1, "Amara Okafor", OutcomeKind.MET), Answer(2, "Ben Adeyemi", OutcomeKind.NOT_YET)]
+    card = cards.recorded_card(AnsweredIntro(intro(), AMARA, answers), Reply("Recorded: you met."))
+    assert_valid_card(card)
+    [facts] = [e for e in card["body"] if e["type"] == "FactSet"]
+    assert facts["facts"] == [
+        {"title": "Amara Okafor", "value": "We met"},
+        {"title": "Ben Adeyemi", "value": "Not yet"},
+    ]
+
+
+def test_buttons_carry_the_cores_intent_as_action_styles():
+    card = cards.intro_card(intro(), AMARA)
+    assert [a.get("style") for a in card["actions"]] == ["positive", None, None]
+    confirm = cards.reply_card(Reply("Sure?", [Button("Yes, forget me", "forget-me confirm", Intent.DANGER)]))
+    assert confirm["actions"][0]["style"] == "destructive"
 
 
 def test_the_sit_out_card():

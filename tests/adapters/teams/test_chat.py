@@ -111,13 +111,18 @@ async def test_forget_me_erases_the_conversation_reference(hospital, connector):
     assert hospital.state(person_key(amara.aad)) is None
 
 
-async def test_an_error_in_a_turn_is_apologised_for(hospital, connector, monkeypatch):
-    import adapters.teams.handler as handler
+class ChatOnFire:
+    """A core whose every call fails, as when the database is gone."""
 
-    def broken(*_):
-        raise RuntimeError("database on fire")
+    def __getattr__(self, _name):
+        def broken(*_):
+            raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(handler, "handle", broken)
+        return broken
+
+
+async def test_an_error_in_a_turn_is_apologised_for(hospital, connector):
+    hospital.teams.bot.chat = ChatOnFire()
     [reply] = await hospital.say(person("Eve"), "status")
     assert reply["text"].startswith("Sorry, something went wrong")
 

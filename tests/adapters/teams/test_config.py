@@ -7,9 +7,10 @@ import logging
 
 import pytest
 
-from adapters.teams import TeamsAdapter, TeamsConfig
+from adapters.teams import TeamsConfig
 from bot.context import Context
 from bot.errors import CorridorError
+from corridor_cli.wiring import teams_adapter
 from tests.adapters.teams.conftest import MONDAY_9AM
 from tests.fakes import FakeClock, FakeUnitOfWorkFactory, FixedSeeds
 
@@ -103,7 +104,7 @@ def context() -> Context:
 
 def test_dev_mode_warns_loudly_at_start_up(caplog):
     ctx = context()
-    teams = TeamsAdapter(ctx, TeamsConfig.from_env({"CORRIDOR_TEAMS_DEV_MODE": "1"}))
+    teams = teams_adapter(ctx, TeamsConfig.from_env({"CORRIDOR_TEAMS_DEV_MODE": "1"}))
     with caplog.at_level(logging.WARNING, "corridor.teams"):
         asyncio.run(teams.start())
     [record] = caplog.records
@@ -113,4 +114,4 @@ def test_dev_mode_warns_loudly_at_start_up(caplog):
 def test_no_endpoint_is_built_without_an_app_id_or_dev_mode():
     ctx = context()
     with pytest.raises(CorridorError, match="MICROSOFT_APP_ID"):
-        TeamsAdapter(ctx, TeamsConfig())
+        teams_adapter(ctx, TeamsConfig())

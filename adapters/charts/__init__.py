@@ -1,0 +1,1 @@
+"""Charts for organisers, drawn from figures the core has already computed and suppressed."""
