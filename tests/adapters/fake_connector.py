@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from tests.loopback import LoopbackServer
+
 CARD = "application/vnd.microsoft.card.adaptive"
 
 
@@ -86,7 +88,7 @@ class FakeBotConnector:
         self._failures: list[Failure] = []
         self._ids = itertools.count(1)
         self._log = _Log()
-        self._runner: web.AppRunner | None = None
+        self._server: LoopbackServer | None = None
         self.url = ""
 
     async def __aenter__(self) -> FakeBotConnector:
@@ -96,16 +98,12 @@ class FakeBotConnector:
         app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", self._reply)
         app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._update)
         app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}/"
+        self._server = LoopbackServer(app)
+        self.url = await self._server.start()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self._runner.cleanup()
+        await self._server.stop()
 
     # --- what tests ask for ---------------------------------------------------------------
 

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 
 from aiohttp import WSMsgType, web
 
+from tests.loopback import LoopbackServer
+
 BOT_TOKEN = "xoxb-fake-bot-token"
 APP_TOKEN = "xapp-fake-app-token"
 TEAM_ID = "T0HOSPITAL"
@@ -97,7 +99,7 @@ class FakeSlack:
         self._flaky: tuple[float, frozenset[str] | None] = (0.0, None)
         self._random = random.Random(seed)
         self._ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
+        self._server: LoopbackServer | None = None
         self.url = ""
 
     # --- lifecycle -----------------------------------------------------------------------
@@ -108,19 +110,15 @@ class FakeSlack:
         app.router.add_post("/response/{token}", self._response_url)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}/"
+        self._server = LoopbackServer(app)
+        self.url = await self._server.start()
         return self
 
     async def stop(self) -> None:
         for ws in list(self._sockets):
             await ws.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        if self._server is not None:
+            await self._server.stop()
 
     @property
     def api_url(self) -> str:

@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import Engine, text
 
-from bot.model import Participant, Programme, Role, Site
+from bot.model import Participant, Role
 from storage.engine import make_engine
 from storage.schema import upgrade
 from storage.uow import SqlUnitOfWorkFactory
+from tests.hospital import ST_MARYS, seed_hospital
 
 POSTGRES_URL = os.environ.get("CORRIDOR_TEST_DATABASE_URL")
 POSTGRES_SKIP_REASON = "CORRIDOR_TEST_DATABASE_URL is not set; PostgreSQL half not run"
@@ -79,13 +80,12 @@ def uow_factory(engine: Engine) -> SqlUnitOfWorkFactory:
 
 
 class Hospital:
-    """A programme with one site and a few people, ready for rounds to be held."""
+    """The test hospital (tests/hospital.py) in the database; people join at St Mary's."""
 
     def __init__(self, uow_factory: SqlUnitOfWorkFactory):
-        with uow_factory() as uow:
-            self.programme = uow.programmes.add(Programme(name="St Elsewhere"))
-            self.site = uow.sites.add(Site(programme_id=self.programme.id, name="North Wing"))
-            uow.commit()
+        seeded = seed_hospital(uow_factory)
+        self.programme = seeded.programme
+        self.site = seeded.sites[ST_MARYS]
         self._uow_factory = uow_factory
         self._count = 0
 

@@ -1,4 +1,5 @@
-"""Fixtures: a fake Slack on loopback, the core on in-memory fakes, the adapter between them over HTTP."""
+"""Fixtures: a fake Slack on loopback, the test hospital (tests/hospital.py) on in-memory fakes,
+the adapter between them over HTTP."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ import pytest
 
 from adapters.charts.png import PngCharts
 from adapters.slack import SlackAdapter, SlackConfig
-from bot.context import Context, default_programme
-from bot.model import Place, PlaceKind, Site
+from bot.context import Context
 from corridor_cli.settings import load
 from corridor_cli.wiring import slack_adapter
 from tests.adapters.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
@@ -22,6 +22,7 @@ from tests.adapters.slack.slack_side import (
     served_on_loopback,
 )
 from tests.fakes import FakeClock, FixedSeeds
+from tests.hospital import seed_hospital
 
 ORGANISER = "U0ORGANISER"
 DIGEST_CHANNEL = "C0ORGANISERS"
@@ -42,10 +43,6 @@ MANAGERS = [
     ("U0MGR05", "Dana Kowalski", "Service manager, Surgery"),
     ("U0MGR06", "Lee Brown", "Deputy director of nursing operations"),
 ]
-SITES = {
-    "St Mary's": ("Level 3 staff kitchen", PlaceKind.KITCHEN, "Past the lifts, second door on the left"),
-    "Royal Infirmary": ("Outpatients coffee point", PlaceKind.CORRIDOR, "Ground floor corridor by pharmacy"),
-}
 
 
 @dataclass
@@ -70,12 +67,7 @@ def make_context() -> Context:
         FixedSeeds(),
         charts=PngCharts(),
     )
-    with ctx.uow() as uow:
-        programme = default_programme(uow, ctx.settings)
-        for site_name, (place, kind, directions) in SITES.items():
-            site = uow.sites.add(Site(programme.id, site_name))
-            uow.places.add(Place(site.id, place, kind, directions))
-        uow.commit()
+    seed_hospital(ctx.uow, ctx.settings)
     return ctx
 
 

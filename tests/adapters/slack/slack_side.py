@@ -18,6 +18,7 @@ from aiohttp import web
 
 from tests.adapters.fake_slack import TEAM_ID, FakeSlack
 from tests.fakes import FakeUnitOfWorkFactory
+from tests.loopback import LoopbackServer
 
 SIGNING_SECRET = "8f742231b10e8888abcd99edabcd00d8"
 FORM = "application/x-www-form-urlencoded"
@@ -232,14 +233,9 @@ async def served_on_loopback(adapter) -> AsyncIterator[str]:
     port), started; yields its /slack/events URL and closes everything on exit."""
     web_app = web.Application()
     adapter.attach(web_app)
-    runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=1)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    await adapter.start()
-    try:
-        yield f"http://127.0.0.1:{port}/slack/events"
-    finally:
-        await adapter.close()
-        await runner.cleanup()
+    async with LoopbackServer(web_app) as server:
+        await adapter.start()
+        try:
+            yield f"{server.url}slack/events"
+        finally:
+            await adapter.close()

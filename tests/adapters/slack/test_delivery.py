@@ -54,8 +54,8 @@ async def test_an_intro_goes_to_one_group_dm_with_both_people(slack):
     assert intro["text"] == f"Coffee this week: {AMARA_NAME} and {SAM_NAME}"
     words = "\n".join(b["text"]["text"] for b in intro["blocks"] if b["type"] == "section")
     assert "Meet Dr Amara Okafor, clinician, St Mary's." in words
-    assert "Suggested spot: Level 3 staff kitchen, St Mary's." in words
-    assert "How to find it: Past the lifts, second door on the left" in words
+    assert "Suggested spot: Clinic C coffee point, St Mary's." in words
+    assert "How to find it: By the lifts" in words
     assert "Something to talk about:" in words
     buttons = intro["blocks"][-1]["elements"]
     assert [b["text"]["text"] for b in buttons] == ["We met", "Not yet", "Can't make it this week"]

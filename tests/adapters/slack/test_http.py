@@ -51,13 +51,13 @@ async def test_join_without_a_site_offers_a_site_picker(slack):
     assert menu["type"] == "static_select"
     assert [o["value"] for o in menu["options"]] == [
         "join clinician St Mary's",
-        "join clinician Royal Infirmary",
+        "join clinician Charing Cross",
     ]
     assert slack.participant(AMARA) is None
 
-    picked = await slack.side.click(AMARA, reply, "Royal Infirmary", ephemeral=True)
+    picked = await slack.side.click(AMARA, reply, "Charing Cross", ephemeral=True)
     assert picked["replace_original"] is True
-    assert "at Royal Infirmary" in picked["text"]
+    assert "at Charing Cross" in picked["text"]
     assert slack.participant(AMARA).site_id is not None
 
 
@@ -167,7 +167,7 @@ async def test_app_home_shows_status_and_buttons(slack):
 
 
 async def test_a_home_button_runs_its_command_and_republishes(slack):
-    await slack.side.command(SAM, "join manager Royal Infirmary")
+    await slack.side.command(SAM, "join manager Charing Cross")
     await slack.side.open_home(SAM)
     view = await slack.side.click_home(SAM, "Pause 2 weeks")
     assert "Paused: no pairing until Monday 18 May 2026" in texts(view)

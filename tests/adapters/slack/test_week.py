@@ -10,8 +10,8 @@ from bot.model import OutboxStatus
 from bot.rounds import run_round
 from tests.adapters.slack.conftest import CLINICIANS, DIGEST_CHANNEL, MANAGERS, ORGANISER
 
-SITE_OF = {uid: ("St Mary's" if i < 4 else "Royal Infirmary") for i, (uid, _, _) in enumerate(CLINICIANS)}
-SITE_OF |= {uid: ("St Mary's" if i < 4 else "Royal Infirmary") for i, (uid, _, _) in enumerate(MANAGERS)}
+SITE_OF = {uid: ("St Mary's" if i < 4 else "Charing Cross") for i, (uid, _, _) in enumerate(CLINICIANS)}
+SITE_OF |= {uid: ("St Mary's" if i < 4 else "Charing Cross") for i, (uid, _, _) in enumerate(MANAGERS)}
 NAME_OF = {uid: name for uid, name, _ in [*CLINICIANS, *MANAGERS]}
 
 

@@ -1,5 +1,6 @@
-"""A hospital on Teams for the adapter tests: the core on in-memory fakes, the bot's endpoint on a
-loopback port, and a fake Bot Connector at the activities' serviceUrl.
+"""The test hospital (tests/hospital.py) on Teams for the adapter tests: the core on in-memory
+fakes, the bot's endpoint on a loopback port, and a fake Bot Connector at the activities'
+serviceUrl.
 
 Activities are shaped like the samples in the Teams docs (message, conversationUpdate with
 membersAdded, a card submit, an `adaptiveCard/action` invoke).
@@ -22,12 +23,12 @@ from adapters.charts.png import PngCharts
 from adapters.teams import TeamsConfig
 from adapters.teams.limiter import TeamsRateLimiter
 from bot.config import EngineSettings
-from bot.context import Context, default_programme
+from bot.context import Context
 from bot.delivery import DeliveryWorker
-from bot.model import Place, PlaceKind, Site
 from corridor_cli.wiring import teams_adapter
 from tests.adapters.fake_connector import FakeBotConnector
 from tests.fakes import FakeClock, FakeUnitOfWorkFactory, FixedSeeds
+from tests.hospital import seed_hospital
 
 SCHEMAS = Path(__file__).resolve().parents[3].parent / "shared" / "schemas"
 MONDAY_9AM = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -91,14 +92,7 @@ class TeamsHospital:
         self.ctx = Context(self.uow, self.clock, FixedSeeds(), EngineSettings(), charts=PngCharts())
         self.teams = teams_adapter(self.ctx, config, limiter=limiter or TeamsRateLimiter(max_wait=0.5))
         self.client: TestClient | None = None
-        with self.uow() as uow:
-            programme = default_programme(uow, self.ctx.settings)
-            marys = uow.sites.add(Site(programme.id, "St Mary's"))
-            cross = uow.sites.add(Site(programme.id, "Charing Cross"))
-            uow.places.add(Place(marys.id, "Level 2 staff kitchen", PlaceKind.KITCHEN, "Beside Ward 7"))
-            uow.places.add(Place(marys.id, "Clinic C coffee point", PlaceKind.CORRIDOR, "By the lifts"))
-            uow.places.add(Place(cross.id, "Theatres kitchen", PlaceKind.KITCHEN, "After theatre reception"))
-            uow.commit()
+        seed_hospital(self.uow, self.ctx.settings)
 
     async def start(self) -> None:
         app = web.Application()
