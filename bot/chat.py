@@ -32,7 +32,8 @@ def handle(ctx: Context, sender: Sender, text: str) -> Reply:
     try:
         command = c.parse(text, ctx.today())
     except c.ParseError as problem:
-        return Reply(str(problem), rejected=True)
+        text = str(problem)
+        return Reply(text, rejected=True, columns=c.HELP if c.HELP in text else None)
     if sender.shared and not isinstance(command, SHARED_COMMANDS):
         return Reply(ONE_TO_ONE, rejected=True)
     try:
@@ -44,7 +45,7 @@ def handle(ctx: Context, sender: Sender, text: str) -> Reply:
 def _dispatch(ctx: Context, sender: Sender, command: c.Command) -> Reply:
     match command:
         case c.Help():
-            return Reply(c.HELP)
+            return Reply(c.HELP, columns=c.HELP)
         case c.Join():
             return join(ctx, sender, command)
         case c.Leave():

@@ -52,6 +52,8 @@ class Reply:
     result: Result | None = None
     # Set when the buttons are alternatives to choose one of (a site): the prompt for a picker.
     pick_one: str | None = None
+    # A part of `text` whose lines line up in columns (the command list), to show in fixed width.
+    columns: str | None = None
 
 
 def ensure_default_programme(ctx: Context) -> Programme:

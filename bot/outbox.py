@@ -41,7 +41,8 @@ def pair_messages(
     settings: EngineSettings,
     now: datetime,
 ) -> list[OutboxMessage]:
-    assert kind in (INTRO, FOLLOWUP)
+    if kind not in (INTRO, FOLLOWUP):
+        raise ValueError(f"a pair is sent an intro or a follow-up, not {kind!r}")
     conversations = conversations_for(clinician, manager, settings)
     payload = Intro(
         pair_id=pair.id,

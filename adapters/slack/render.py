@@ -7,7 +7,6 @@ button carries a core command as its value, fed back through `bot.chat.handle` w
 
 from __future__ import annotations
 
-from bot import commands as c
 from bot.answers import Answer
 from bot.context import Reply
 from bot.messages import Button, DigestMessage, Intent, Intro, PersonCard, SitOutNotice
@@ -70,19 +69,19 @@ def ephemeral(reply: Reply, *, replace_original: bool = False) -> dict:
 
 
 def reply_blocks(reply: Reply) -> list[dict]:
-    blocks = _text_blocks(reply.text)
+    blocks = _text_blocks(reply.text, reply.columns)
     if reply.buttons:
         blocks.append(choices(reply))
     return blocks
 
 
-def _text_blocks(text: str) -> list[dict]:
-    # The help table lines up in columns, so it is shown in a fixed-width block.
-    before, found, after = text.partition(c.HELP)
+def _text_blocks(text: str, columns: str | None) -> list[dict]:
+    # A part that lines up in columns (the command list) is shown in a fixed-width block.
+    before, found, after = text.partition(columns) if columns else (text, "", "")
     if not found:
         return sections(text)
     blocks = sections(before) if before.strip() else []
-    blocks.append(section(f"```{escape(c.HELP)}```", escaped=False))
+    blocks.append(section(f"```{escape(found)}```", escaped=False))
     if after.strip():
         blocks += sections(after)
     return blocks

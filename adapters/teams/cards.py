@@ -35,10 +35,19 @@ def adaptive_card(body: list[dict], actions: list[dict] | None = None, fallback:
 
 def text(words: str, **style: str) -> dict:
     block = {"type": "TextBlock", "text": _markdown(words), "wrap": True}
-    if words.startswith("  "):  # the aligned columns of `help`
-        block.update(text=words.strip(), fontType="Monospace", spacing="None")
     block.update(style)
     return block
+
+
+def column_line(words: str) -> dict:
+    """One line of a part the core says lines up in columns (the command list): fixed width, as typed."""
+    return {
+        "type": "TextBlock",
+        "text": words.strip(),
+        "wrap": True,
+        "fontType": "Monospace",
+        "spacing": "None",
+    }
 
 
 def heading(words: str) -> dict:
@@ -128,7 +137,8 @@ def digest_card(digest: DigestMessage) -> dict:
 
 def reply_card(reply: Reply) -> dict:
     """A reply that needs more than one plain line: buttons to click, or `help`'s columns."""
-    body = [text(line) for line in _lines(reply.text)]
+    columns = set(reply.columns.splitlines()[1:]) if reply.columns else set()
+    body = [column_line(line) if line in columns else text(line) for line in _lines(reply.text)]
     extra, actions = choices(reply.buttons)
     return adaptive_card(body + extra, actions, fallback=_lines(reply.text)[0])
 

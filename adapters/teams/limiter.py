@@ -39,11 +39,6 @@ PER_TENANT = (Window(1, 50),)
 SHORT = 2.0  # seconds
 
 
-def scaled(windows: tuple[Window, ...], factor: float) -> tuple[Window, ...]:
-    """The same windows allowing `factor` times as many requests (for benchmarks and tests)."""
-    return tuple(Window(w.seconds, max(1, round(w.requests * factor))) for w in windows)
-
-
 class SlidingWindows:
     """Request times per key, kept sorted, and the earliest time a new one may go."""
 

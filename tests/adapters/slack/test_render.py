@@ -114,7 +114,9 @@ def test_other_choices_are_buttons_styled_by_the_cores_intent():
 
 
 def test_help_is_fixed_width_and_long_text_is_split_within_slacks_limit():
-    blocks = render.reply_blocks(Reply("I don't know the word 'x'. Here is what I understand:\n" + HELP))
+    blocks = render.reply_blocks(
+        Reply("I don't know the word 'x'. Here is what I understand:\n" + HELP, columns=HELP)
+    )
     assert section_texts(blocks)[0].startswith("I don't know the word")
     assert section_texts(blocks)[1] == f"```{HELP}```"
     long = "\n".join(f"line {i} " + "x" * 90 for i in range(100))

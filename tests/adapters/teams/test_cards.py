@@ -133,7 +133,7 @@ def test_the_digest_card_has_the_figures_the_breakdown_and_the_chart():
 
 
 def test_replies_with_buttons_and_help_become_cards():
-    help_card = cards.reply_card(Reply(HELP))
+    help_card = cards.reply_card(Reply(HELP, columns=HELP))
     assert_valid_card(help_card)
     assert texts(help_card)[0] == HELP.splitlines()[0]
     assert "**join clinician**" not in " ".join(texts(help_card))  # no markdown inside the columns

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.teams.limiter import PER_CONVERSATION, PER_TENANT, TeamsRateLimiter, Window, scaled
+from adapters.teams.limiter import PER_CONVERSATION, PER_TENANT, TeamsRateLimiter, Window
 from bot.ports import RetryLater
 from bot.rounds import run_round
 from tests.adapters.fake_connector import Limits
@@ -74,12 +74,11 @@ async def test_a_slot_too_far_off_is_handed_back_to_the_outbox():
 def test_the_documented_limits():
     assert (Window(1, 7), Window(2, 8), Window(30, 60), Window(3600, 1800)) == PER_CONVERSATION
     assert (Window(1, 50),) == PER_TENANT
-    assert scaled(PER_TENANT, 0.4) == (Window(1, 20),)
 
 
 async def test_a_fan_out_against_enforced_limits_is_delivered_once_each(connector):
     """40 intros under a tenant limit of 20 a second (documented limits scaled down to keep this quick)."""
-    tenant = scaled(PER_TENANT, 0.4)
+    tenant = (Window(1, 20),)
     limits = Limits(
         per_conversation=tuple((w.seconds, w.requests) for w in PER_CONVERSATION),
         per_tenant=tuple((w.seconds, w.requests) for w in tenant),
