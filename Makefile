@@ -34,4 +34,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.persist
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis
