@@ -38,9 +38,9 @@ class MonthFigures:
     rounds: int = 0
     pairs: int = 0
     confirmed: int = 0
-    reasons: Counter = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
     sites: dict[str, list[int]] = field(default_factory=dict)  # site -> [pairs, confirmed]
-    places: Counter = field(default_factory=Counter)
+    places: Counter[str] = field(default_factory=Counter)
 
     def rate(self) -> str:
         if self.pairs < SMALL or self.confirmed < SMALL:
@@ -51,7 +51,7 @@ class MonthFigures:
 def month_figures(uow: UnitOfWork, programme: Programme, month: str) -> MonthFigures:
     start, end = month_bounds(month)
     figures = MonthFigures(month)
-    people = uow.participants.list(programme.id)
+    people = uow.participants.list(programme.saved_id)
     for person in people:
         joined = _day(person.joined_at)
         left = _day(person.left_at)
@@ -60,23 +60,25 @@ def month_figures(uow: UnitOfWork, programme: Programme, month: str) -> MonthFig
             figures.managers += person.role is Role.MANAGER
         figures.joiners += joined is not None and start <= joined < end
         figures.leavers += left is not None and start <= left < end
-    rounds = uow.rounds.held_between(programme.id, start, end)
+    rounds = uow.rounds.held_between(programme.saved_id, start, end)
     figures.rounds = len(rounds)
-    pairs = uow.pairs.for_rounds([r.id for r in rounds])
+    pairs = uow.pairs.for_rounds([r.saved_id for r in rounds])
     figures.pairs = len(pairs)
-    outcomes = uow.outcomes.for_pairs([p.id for p in pairs])
+    outcomes = uow.outcomes.for_pairs([p.saved_id for p in pairs])
     met = {o.pair_id for o in outcomes if o.kind is OutcomeKind.MET}
     figures.confirmed = len(met)
     figures.reasons = Counter(
         o.reason.label for o in outcomes if o.reason is not None and o.pair_id not in met
     )
-    sites = {s.id: s.name for s in uow.sites.list(programme.id)}
-    site_of = {p.id: p.site_id for p in people}
-    places = {p.id: p.name for p in uow.places.list(programme.id)}
+    sites = {s.saved_id: s.name for s in uow.sites.list(programme.saved_id)}
+    site_of = {p.saved_id: p.site_id for p in people}
+    places = {p.saved_id: p.name for p in uow.places.list(programme.saved_id)}
     for pair in pairs:
-        tally = figures.sites.setdefault(sites.get(site_of.get(pair.clinician_id), "?"), [0, 0])
+        site_id = site_of.get(pair.clinician_id)
+        site = sites.get(site_id, "?") if site_id is not None else "?"
+        tally = figures.sites.setdefault(site, [0, 0])
         tally[0] += 1
-        tally[1] += pair.id in met
+        tally[1] += pair.saved_id in met
         if pair.place_id in places:
             figures.places[places[pair.place_id]] += 1
     return figures
@@ -139,7 +141,7 @@ def _month_name(month: str) -> str:
 def digest_channels(uow: UnitOfWork, ctx: Context, programme: Programme) -> dict[str, str]:
     channels = dict(ctx.settings.digest_channels)
     for platform in ("slack", "teams", "console"):
-        chosen = uow.settings.get(programme.id, DIGEST_CHANNEL_KEY + platform)
+        chosen = uow.settings.get(programme.saved_id, DIGEST_CHANNEL_KEY + platform)
         if chosen:
             channels[platform] = chosen
     return channels
@@ -179,11 +181,11 @@ def send_digest(
     report = DigestReport(month=month, dry_run=dry_run)
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
-        if not adhoc and uow.digests.get(programme.id, month) is not None:
+        if not adhoc and uow.digests.get(programme.saved_id, month) is not None:
             report.already_sent = True
             return report
         channels = digest_channels(uow, ctx, programme)
-        report.message = digest_message(uow, programme, month, "", ctx.charts)
+        message = report.message = digest_message(uow, programme, month, "", ctx.charts)
         report.channels = [f"{platform} {channel}" for platform, channel in sorted(channels.items())]
         if dry_run or not channels:
             # With nowhere to send it, the month is not marked done: it goes once a channel is set.
@@ -192,10 +194,10 @@ def send_digest(
         try:
             if not adhoc:
                 # First, so a second process loses here before queuing anything.
-                uow.digests.add(DigestRecord(programme.id, month, now))
+                uow.digests.add(DigestRecord(programme.saved_id, month, now))
             for platform, channel in sorted(channels.items()):
                 uow.outbox.add_if_absent(
-                    _digest_outbox(programme, month, platform, channel, tag, report, now)
+                    _digest_outbox(programme, month, platform, channel, tag, message, now)
                 )
             uow.commit()
         except Conflict:
@@ -204,14 +206,22 @@ def send_digest(
     return report
 
 
-def _digest_outbox(programme, month, platform, channel, tag, report, now) -> OutboxMessage:
-    message = DigestMessage(**{**report.message.to_payload(), "channel": channel})
+def _digest_outbox(
+    programme: Programme,
+    month: str,
+    platform: str,
+    channel: str,
+    tag: str,
+    message: DigestMessage,
+    now: datetime,
+) -> OutboxMessage:
+    addressed = DigestMessage(**{**message.to_payload(), "channel": channel})
     return OutboxMessage(
-        programme_id=programme.id,
-        key=f"{programme.id}:{month}:{DIGEST}:{tag}:{platform}:{channel}",
+        programme_id=programme.saved_id,
+        key=f"{programme.saved_id}:{month}:{DIGEST}:{tag}:{platform}:{channel}",
         kind=DIGEST,
         platform=platform,
-        payload=message.to_payload(),
+        payload=addressed.to_payload(),
         created_at=now,
         next_attempt_at=now,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.context import Context, default_programme
+from bot.model import Pair, Participant, Round
 
 PAIR_COLUMNS = (
     "week",
@@ -26,13 +27,17 @@ def export_rows(
 ) -> tuple[tuple[str, ...], list[list[str]]]:
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
-        rounds = {r.id: r for r in uow.rounds.held_between(programme.id, since or FAR_PAST, FAR_FUTURE)}
-        pairs = sorted(uow.pairs.for_rounds(list(rounds)), key=lambda p: (rounds[p.round_id].week, p.id))
+        rounds = {
+            r.saved_id: r for r in uow.rounds.held_between(programme.saved_id, since or FAR_PAST, FAR_FUTURE)
+        }
+        pairs = sorted(
+            uow.pairs.for_rounds(list(rounds)), key=lambda p: (rounds[p.round_id].week, p.saved_id)
+        )
         people = uow.participants.get_many({i for p in pairs for i in p.member_ids()})
-        sites = {s.id: s.name for s in uow.sites.list(programme.id)}
+        sites = {s.saved_id: s.name for s in uow.sites.list(programme.saved_id)}
         if what == "pairs":
             return PAIR_COLUMNS, [_pair_row(p, rounds, people, sites) for p in pairs]
-        week_of_pair = {p.id: rounds[p.round_id].week for p in pairs}
+        week_of_pair = {p.saved_id: rounds[p.round_id].week for p in pairs}
         outcomes = sorted(
             uow.outcomes.for_pairs(list(week_of_pair)), key=lambda o: (week_of_pair[o.pair_id], o.pair_id)
         )
@@ -52,7 +57,9 @@ def export_rows(
         return OUTCOME_COLUMNS, rows
 
 
-def _pair_row(pair, rounds, people, sites) -> list[str]:
+def _pair_row(
+    pair: Pair, rounds: dict[int, Round], people: dict[int, Participant], sites: dict[int, str]
+) -> list[str]:
     clinician, manager = people[pair.clinician_id], people[pair.manager_id]
     return [
         rounds[pair.round_id].week,

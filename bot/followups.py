@@ -19,19 +19,19 @@ def send_followups(ctx: Context) -> int:
     cutoff = now - timedelta(days=ctx.settings.followup_after_days)
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
-        rounds = {r.id: r for r in uow.rounds.recent(programme.id, ROUNDS_TO_CHASE)}
+        rounds = {r.saved_id: r for r in uow.rounds.recent(programme.saved_id, ROUNDS_TO_CHASE)}
         pairs = uow.pairs.awaiting_followup(list(rounds), cutoff)
         if not pairs:
             return 0
         people = uow.participants.get_many({pid for p in pairs for pid in p.member_ids()})
-        sites = {s.id: s for s in uow.sites.list(programme.id)}
-        places = {p.id: p for p in uow.places.list(programme.id)}
+        sites = {s.saved_id: s for s in uow.sites.list(programme.saved_id)}
+        places = {p.saved_id: p for p in uow.places.list(programme.saved_id)}
         asked = 0
         for pair in pairs:
             clinician, manager = people[pair.clinician_id], people[pair.manager_id]
             if clinician.erased or manager.erased:
                 continue
-            place = places.get(pair.place_id)
+            place = places.get(pair.place_id) if pair.place_id is not None else None
             meetup = Meetup(
                 place_id=pair.place_id,
                 place_name=place.name if place else pair.place_text,
@@ -41,7 +41,7 @@ def send_followups(ctx: Context) -> int:
             )
             uow.outbox.add_many_if_absent(
                 pair_messages(
-                    programme_id=programme.id,
+                    programme_id=programme.saved_id,
                     week=rounds[pair.round_id].week,
                     kind=FOLLOWUP,
                     pair=pair,

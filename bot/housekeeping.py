@@ -18,7 +18,7 @@ def tidy(ctx: Context) -> tuple[int, int]:
         purged = uow.outbox.purge_sent_before(now - timedelta(days=ctx.settings.outbox_retention_days))
         cutoff = now - timedelta(days=ctx.settings.leaver_retention_days)
         erased = 0
-        for person in uow.participants.list(programme.id):
+        for person in uow.participants.list(programme.saved_id):
             if not person.erased and person.left_at is not None and person.left_at < cutoff:
                 erase(uow, ctx, person)
                 erased += 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.context import Context, default_programme
@@ -44,7 +45,7 @@ class SiteSpec:
     places: list[PlaceSpec]
 
 
-def read_places(document: object, line_of=lambda path: None) -> list[SiteSpec]:
+def read_places(document: object, line_of: Callable[[str], int | None] = lambda path: None) -> list[SiteSpec]:
     """Check a loaded places document; `line_of(path)` gives the line of a field when known."""
     problems: list[str] = []
 
@@ -71,7 +72,7 @@ def read_places(document: object, line_of=lambda path: None) -> list[SiteSpec]:
     return sites
 
 
-def _read_site_places(places_data, path: str, problem) -> list[PlaceSpec]:
+def _read_site_places(places_data: object, path: str, problem: Callable[[str, str], None]) -> list[PlaceSpec]:
     if not isinstance(places_data, list):
         problem(f"{path}.places", "must be a list of places")
         return []
@@ -98,16 +99,16 @@ def import_places(ctx: Context, sites: list[SiteSpec]) -> tuple[int, int]:
     added_sites = added_places = 0
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
-        known_places = {(p.site_id, p.name.casefold()) for p in uow.places.list(programme.id)}
+        known_places = {(p.site_id, p.name.casefold()) for p in uow.places.list(programme.saved_id)}
         for spec in sites:
-            site = uow.sites.by_name(programme.id, spec.name)
+            site = uow.sites.by_name(programme.saved_id, spec.name)
             if site is None:
-                site = uow.sites.add(Site(programme.id, spec.name))
+                site = uow.sites.add(Site(programme.saved_id, spec.name))
                 added_sites += 1
             for place in spec.places:
-                if (site.id, place.name.casefold()) not in known_places:
-                    uow.places.add(Place(site.id, place.name, place.kind, place.directions))
-                    known_places.add((site.id, place.name.casefold()))
+                if (site.saved_id, place.name.casefold()) not in known_places:
+                    uow.places.add(Place(site.saved_id, place.name, place.kind, place.directions))
+                    known_places.add((site.saved_id, place.name.casefold()))
                     added_places += 1
         uow.commit()
     return added_sites, added_places
@@ -203,14 +204,14 @@ def import_staff(ctx: Context, text: str) -> tuple[int, int]:
     added = updated = 0
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
-        sites = {s.name: s for s in uow.sites.list(programme.id)}
+        sites = {s.name: s for s in uow.sites.list(programme.saved_id)}
         for row in read_staff(text, list(sites)):
-            person = uow.participants.find(programme.id, row.platform, row.user_id)
+            person = uow.participants.find(programme.saved_id, row.platform, row.user_id)
             if person is None:
-                uow.participants.add(_participant(programme.id, row, sites[row.site].id, ctx))
+                uow.participants.add(_participant(programme.saved_id, row, sites[row.site].saved_id, ctx))
                 added += 1
             else:
-                _update(person, row, sites[row.site].id)
+                _update(person, row, sites[row.site].saved_id)
                 uow.participants.save(person)
                 updated += 1
         uow.commit()
@@ -247,10 +248,10 @@ def import_exclusions(ctx: Context, text: str) -> int:
         problems, exclusions = [], []
         for line, row in read_csv(text, EXCLUSION_COLUMNS):
             clinician = uow.participants.find(
-                programme.id, row["clinician_platform"].lower(), row["clinician_user_id"]
+                programme.saved_id, row["clinician_platform"].lower(), row["clinician_user_id"]
             )
             manager = uow.participants.find(
-                programme.id, row["manager_platform"].lower(), row["manager_user_id"]
+                programme.saved_id, row["manager_platform"].lower(), row["manager_user_id"]
             )
             if clinician is None or clinician.role is not Role.CLINICIAN:
                 problems.append(
@@ -261,7 +262,7 @@ def import_exclusions(ctx: Context, text: str) -> int:
                     f"line {line}, manager_user_id: no manager {row['manager_user_id']} is enrolled"
                 )
             else:
-                exclusions.append(Exclusion(programme.id, clinician.id, manager.id))
+                exclusions.append(Exclusion(programme.saved_id, clinician.saved_id, manager.saved_id))
         if problems:
             raise ImportRejected(problems)
         for exclusion in exclusions:

@@ -33,7 +33,7 @@ class MeetupPlanner:
     and consecutive weeks get different places."""
 
     def __init__(self, sites: list[Site], places: list[Place], week_number: int):
-        self.sites = {s.id: s for s in sites}
+        self.sites = {s.saved_id: s for s in sites}
         self.places_by_site: dict[int, list[Place]] = defaultdict(list)
         for place in sorted(places, key=lambda p: p.id or 0):
             self.places_by_site[place.site_id].append(place)
@@ -44,7 +44,7 @@ class MeetupPlanner:
         # Clinicians on shift have least freedom to walk, so a cross-site pair meets at theirs.
         site = self.sites[clinician_site_id]
         other = None if manager_site_id == clinician_site_id else self.sites[manager_site_id].name
-        places = self._candidates(site.id)
+        places = self._candidates(clinician_site_id)
         if not places:
             return Meetup(
                 place_id=None,
@@ -54,8 +54,8 @@ class MeetupPlanner:
                 site_name=site.name,
                 other_site=other,
             )
-        place = places[(self.week_number + self.handed_out[site.id]) % len(places)]
-        self.handed_out[site.id] += 1
+        place = places[(self.week_number + self.handed_out[clinician_site_id]) % len(places)]
+        self.handed_out[clinician_site_id] += 1
         return Meetup(place.id, place.name, place.kind.value, place.directions, site.name, other)
 
     def _candidates(self, site_id: int) -> list[Place]:

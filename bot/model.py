@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 
 class Role(StrEnum):
@@ -63,22 +64,35 @@ MAX_CAPACITY = 3
 ERASED_NAME = "(erased)"
 
 
+class Stored:
+    """Something storage numbers when it first writes it; until then its ``id`` is None."""
+
+    id: int | None
+
+    @property
+    def saved_id(self) -> int:
+        """The id of a record read back from storage, where None could only be a bug."""
+        if self.id is None:
+            raise LookupError(f"this {type(self).__name__} has not been saved yet")
+        return self.id
+
+
 @dataclass
-class Programme:
+class Programme(Stored):
     name: str
     repeat_window: int = 12
     id: int | None = None
 
 
 @dataclass
-class Site:
+class Site(Stored):
     programme_id: int
     name: str
     id: int | None = None
 
 
 @dataclass
-class Place:
+class Place(Stored):
     site_id: int
     name: str
     kind: PlaceKind = PlaceKind.OTHER
@@ -87,7 +101,7 @@ class Place:
 
 
 @dataclass
-class Participant:
+class Participant(Stored):
     programme_id: int
     platform: str
     user_id: str
@@ -116,7 +130,7 @@ class Participant:
 
 
 @dataclass
-class Round:
+class Round(Stored):
     programme_id: int
     week: str
     seed: int
@@ -126,7 +140,7 @@ class Round:
 
 
 @dataclass
-class Pair:
+class Pair(Stored):
     round_id: int
     clinician_id: int
     manager_id: int
@@ -180,7 +194,7 @@ class OutboxStatus(StrEnum):
 
 
 @dataclass
-class OutboxMessage:
+class OutboxMessage(Stored):
     """A message waiting to leave, written in the same transaction as what caused it.
 
     ``key`` is unique: (round or month, kind, recipient), so re-running a job never sends twice.
@@ -191,7 +205,7 @@ class OutboxMessage:
     key: str
     kind: str
     platform: str
-    payload: dict
+    payload: dict[str, Any]
     created_at: datetime
     next_attempt_at: datetime
     mentions: list[int] = field(default_factory=list)

@@ -37,8 +37,9 @@ import itertools
 import random
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 _KEY_SHIFT = 32
 _MAX_DEPTH = 400
@@ -122,12 +123,13 @@ class _Matcher:
         age = self.job.rounds_since_met.get(key)
         return age is None or age > self.job.repeat_window
 
-    def _cost(self, clinician: int, slot: int) -> int | None:
-        """None when excluded; otherwise repeats, then their recency, then crossing sites."""
+    def _cost(self, clinician: int, slot: int) -> int:
+        """Repeats, then their recency, then crossing sites. Only asked of pairs the matching
+        holds, and none of those is ever excluded."""
         manager = self.slot_manager[slot]
         key = meeting_key(clinician, manager)
         if key in self.job.exclusions:
-            return None
+            raise ValueError(f"clinician {clinician} holds slot {slot}, which they are excluded from")
         age = self.job.rounds_since_met.get(key)
         recency = 0 if age is None else self._recency(age)
         return int(self.site_of[clinician] != self.site_of[manager]) + recency
@@ -164,7 +166,9 @@ class _Matcher:
         if self._augment(clinician, free, scope, dead, 0):
             dead.clear()
 
-    def _augment(self, clinician: int, free: deque[int], scope, visited: set[int], depth: int) -> bool:
+    def _augment(
+        self, clinician: int, free: deque[int], scope: Iterable[int], visited: set[int], depth: int
+    ) -> bool:
         """Kuhn's step: find a slot for `clinician`, moving others along if they can move."""
         if depth > _MAX_DEPTH:
             return False
@@ -180,7 +184,9 @@ class _Matcher:
                 return True
         return False
 
-    def _neighbours(self, clinician: int, free: deque[int], scope, visited: set[int]) -> Iterator[int]:
+    def _neighbours(
+        self, clinician: int, free: deque[int], scope: Iterable[int], visited: set[int]
+    ) -> Iterator[int]:
         for slot in list(free):
             if slot not in visited and self._allowed(clinician, slot):
                 yield slot
@@ -201,7 +207,7 @@ class _Matcher:
                 break
             if clinician in self.slot_of:
                 continue
-            slot = _take_first(self.free, lambda s, c=clinician: self._allowed(c, s))
+            slot = _take_first(self.free, partial(self._allowed, clinician))
             if slot is not None:
                 self._assign(clinician, slot)
                 crossed.append(clinician)
@@ -356,7 +362,17 @@ class _CheapestPaths:
                 return path[::-1]
             slot = m.slot_of[clinician]
 
-    def _relax(self, slots, clinician, base, dist_slot, done_slot, reached_by, heap, order) -> None:
+    def _relax(
+        self,
+        slots: list[int],
+        clinician: int,
+        base: int,
+        dist_slot: list[int],
+        done_slot: bytearray,
+        reached_by: dict[int, int],
+        heap: list[tuple[int, int, int]],
+        order: Iterator[int],
+    ) -> None:
         """Offer `clinician`'s edges to `slots`; the hot loop, so `_Matcher._cost` inlined."""
         m = self.m
         key_base = clinician << _KEY_SHIFT
@@ -396,7 +412,7 @@ def _slots(managers: list[Candidate]) -> list[int]:
     return slots
 
 
-def _take_first(free: deque[int], allowed) -> int | None:
+def _take_first(free: deque[int], allowed: Callable[[int], bool]) -> int | None:
     skipped: list[int] = []
     found = None
     while free:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.chart import ChartFigures
 from bot.model import (
@@ -158,26 +158,43 @@ class PlatformStateRepository(Protocol):
     ``participant_id`` ties a document to a person so erasure removes it with them.
     """
 
-    def get(self, platform: str, key: str) -> dict | None: ...
-    def put(self, platform: str, key: str, value: dict, participant_id: int | None = None) -> None: ...
+    def get(self, platform: str, key: str) -> dict[str, Any] | None: ...
+    def put(
+        self, platform: str, key: str, value: dict[str, Any], participant_id: int | None = None
+    ) -> None: ...
     def delete_for(self, participant_id: int) -> None: ...
     def delete(self, platform: str, key: str) -> None: ...
 
 
 class UnitOfWork(Protocol):
-    programmes: ProgrammeRepository
-    sites: SiteRepository
-    places: PlaceRepository
-    participants: ParticipantRepository
-    exclusions: ExclusionRepository
-    rounds: RoundRepository
-    pairs: PairRepository
-    sit_outs: SitOutRepository
-    outcomes: OutcomeRepository
-    outbox: OutboxRepository
-    digests: DigestRepository
-    settings: SettingRepository
-    platform_state: PlatformStateRepository
+    # Read-only properties, not plain attributes: an attribute in a protocol is invariant, so
+    # storage's SqlProgrammeRepository (or a test's fake) could never stand in for the port.
+    @property
+    def programmes(self) -> ProgrammeRepository: ...
+    @property
+    def sites(self) -> SiteRepository: ...
+    @property
+    def places(self) -> PlaceRepository: ...
+    @property
+    def participants(self) -> ParticipantRepository: ...
+    @property
+    def exclusions(self) -> ExclusionRepository: ...
+    @property
+    def rounds(self) -> RoundRepository: ...
+    @property
+    def pairs(self) -> PairRepository: ...
+    @property
+    def sit_outs(self) -> SitOutRepository: ...
+    @property
+    def outcomes(self) -> OutcomeRepository: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
+    @property
+    def digests(self) -> DigestRepository: ...
+    @property
+    def settings(self) -> SettingRepository: ...
+    @property
+    def platform_state(self) -> PlatformStateRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None:

@@ -15,7 +15,7 @@ from bot.errors import Conflict
 from bot.meetups import Meetup, MeetupPlanner
 from bot.memory import collector_paused
 from bot.messages import INTRO, PersonCard
-from bot.model import Pair, Participant, Programme, Role, Round, SitOut
+from bot.model import OutboxMessage, Pair, Participant, Programme, Role, Round, SitOut
 from bot.outbox import pair_messages, sit_out_message
 from bot.pairing import Candidate, PairingInput, meeting_key, pair_round
 from bot.ports import UnitOfWork
@@ -80,7 +80,7 @@ def run_round(
     held_on = today if week_of(today) == week else monday_of(week)
     with ctx.uow() as uow, collector_paused():
         programme = default_programme(uow, ctx.settings)
-        existing = uow.rounds.get(programme.id, week)
+        existing = uow.rounds.get(programme.saved_id, week)
         if existing is not None and scheduled:
             return RoundReport(week=week, already_done=True)
         plan = _plan(uow, ctx, programme, week, held_on, existing)
@@ -105,15 +105,17 @@ class _Plan:
     sat_out: list[int]
 
 
-def _plan(uow: UnitOfWork, ctx: Context, programme: Programme, week: str, held_on: date, existing) -> _Plan:
-    people = {p.id: p for p in uow.participants.list(programme.id) if p.is_available_on(held_on)}
+def _plan(
+    uow: UnitOfWork, ctx: Context, programme: Programme, week: str, held_on: date, existing: Round | None
+) -> _Plan:
+    people = {p.saved_id: p for p in uow.participants.list(programme.saved_id) if p.is_available_on(held_on)}
     already_paired, load = _this_week(uow, existing)
     # Meetings older than the window are no repeat at all, so only the window's rounds matter.
-    previous = uow.rounds.recent(programme.id, max(programme.repeat_window, 1), week)
+    previous = uow.rounds.recent(programme.saved_id, max(programme.repeat_window, 1), week)
     seed = existing.seed ^ len(already_paired) if existing else ctx.seeds.new_seed()
     job = _pairing_input(uow, programme, people, already_paired, load, previous, seed)
     result = pair_round(job)
-    sites = {s.id: s for s in uow.sites.list(programme.id)}
+    sites = {s.saved_id: s for s in uow.sites.list(programme.saved_id)}
     cards = {pid: PersonCard.of(p, sites) for pid, p in people.items()}
     report = RoundReport(
         week=week,
@@ -122,10 +124,10 @@ def _plan(uow: UnitOfWork, ctx: Context, programme: Programme, week: str, held_o
         same_site=result.same_site,
         available={"clinician": len(job.clinicians), "manager": len(job.managers)},
     )
-    planner = MeetupPlanner(list(sites.values()), uow.places.list(programme.id), int(week[-2:]))
+    planner = MeetupPlanner(list(sites.values()), uow.places.list(programme.saved_id), int(week[-2:]))
     last_starters = _last_starters(uow, previous[:1])
     for index, (clinician, manager) in enumerate(result.pairs):
-        avoid = {last_starters.get(clinician), last_starters.get(manager)}
+        avoid = {last_starters[p] for p in (clinician, manager) if p in last_starters}
         report.pairs.append(
             PlannedPair(
                 clinician=cards[clinician],
@@ -137,7 +139,7 @@ def _plan(uow: UnitOfWork, ctx: Context, programme: Programme, week: str, held_o
     # In a top-up, a manager with a spare slot already has a partner this week: not a sit-out.
     sat_out = [p for p in result.sat_out if p not in load]
     report.sat_out = [cards[p] for p in sat_out]
-    round_ = existing or Round(programme.id, week, seed, held_on, ctx.clock.now())
+    round_ = existing or Round(programme.saved_id, week, seed, held_on, ctx.clock.now())
     return _Plan(report, round_, cards, sat_out)
 
 
@@ -151,17 +153,17 @@ def _pairing_input(
     seed: int,
 ) -> PairingInput:
     clinicians = [
-        Candidate(p.id, p.site_id)
+        Candidate(p.saved_id, p.site_id)
         for p in people.values()
-        if p.role is Role.CLINICIAN and p.id not in already_paired
+        if p.role is Role.CLINICIAN and p.saved_id not in already_paired
     ]
     managers = [
-        Candidate(p.id, p.site_id, p.capacity - load.get(p.id, 0))
+        Candidate(p.saved_id, p.site_id, p.capacity - load.get(p.saved_id, 0))
         for p in people.values()
-        if p.role is Role.MANAGER and p.capacity - load.get(p.id, 0) > 0
+        if p.role is Role.MANAGER and p.capacity - load.get(p.saved_id, 0) > 0
     ]
-    last_round = [previous[0].id] if previous else []
-    exclusions = uow.exclusions.list(programme.id)
+    last_round = [previous[0].saved_id] if previous else []
+    exclusions = uow.exclusions.list(programme.saved_id)
     return PairingInput(
         clinicians=clinicians,
         managers=managers,
@@ -178,14 +180,14 @@ def _this_week(uow: UnitOfWork, existing: Round | None) -> tuple[set[int], dict[
         return set(), {}
     paired: set[int] = set()
     load: dict[int, int] = {}
-    for pair in uow.pairs.for_rounds([existing.id]):
+    for pair in uow.pairs.for_rounds([existing.saved_id]):
         paired.add(pair.clinician_id)
         load[pair.manager_id] = load.get(pair.manager_id, 0) + 1
     return paired, load
 
 
 def _rounds_since_met(uow: UnitOfWork, previous: list[Round]) -> dict[int, int]:
-    age_of_round = {r.id: age for age, r in enumerate(previous, start=1)}
+    age_of_round = {r.saved_id: age for age, r in enumerate(previous, start=1)}
     since: dict[int, int] = {}
     for clinician, manager, round_id in uow.pairs.meetings(list(age_of_round)):
         key = meeting_key(clinician, manager)
@@ -197,20 +199,20 @@ def _rounds_since_met(uow: UnitOfWork, previous: list[Round]) -> dict[int, int]:
 
 def _last_starters(uow: UnitOfWork, rounds: list[Round]) -> dict[int, str]:
     starters: dict[int, str] = {}
-    for pair in uow.pairs.for_rounds([r.id for r in rounds]):
+    for pair in uow.pairs.for_rounds([r.saved_id for r in rounds]):
         starters[pair.clinician_id] = pair.starter
         starters[pair.manager_id] = pair.starter
     return starters
 
 
-def _record(uow: UnitOfWork, ctx: Context, programme: Programme, plan: _Plan, existing) -> None:
+def _record(uow: UnitOfWork, ctx: Context, programme: Programme, plan: _Plan, existing: Round | None) -> None:
     now = ctx.clock.now()
     round_ = existing or uow.rounds.add(plan.round_)
     planned = plan.report.pairs
     pairs = uow.pairs.add_many(
         [
             Pair(
-                round_id=round_.id,
+                round_id=round_.saved_id,
                 clinician_id=p.clinician.participant_id,
                 manager_id=p.manager.participant_id,
                 place_id=p.meetup.place_id,
@@ -221,12 +223,12 @@ def _record(uow: UnitOfWork, ctx: Context, programme: Programme, plan: _Plan, ex
             for p in planned
         ]
     )
-    recorded = {s.participant_id for s in uow.sit_outs.for_rounds([round_.id])} if existing else set()
-    uow.sit_outs.add_many([SitOut(round_.id, pid) for pid in plan.sat_out if pid not in recorded])
-    messages = []
+    recorded = {s.participant_id for s in uow.sit_outs.for_rounds([round_.saved_id])} if existing else set()
+    uow.sit_outs.add_many([SitOut(round_.saved_id, pid) for pid in plan.sat_out if pid not in recorded])
+    messages: list[OutboxMessage] = []
     for pair, plan_pair in zip(pairs, planned, strict=True):
         messages += pair_messages(
-            programme_id=programme.id,
+            programme_id=programme.saved_id,
             week=round_.week,
             kind=INTRO,
             pair=pair,
@@ -236,5 +238,7 @@ def _record(uow: UnitOfWork, ctx: Context, programme: Programme, plan: _Plan, ex
             settings=ctx.settings,
             now=now,
         )
-    messages += [sit_out_message(programme.id, round_.week, plan.cards[pid], now) for pid in plan.sat_out]
+    messages += [
+        sit_out_message(programme.saved_id, round_.week, plan.cards[pid], now) for pid in plan.sat_out
+    ]
     plan.report.messages_queued = uow.outbox.add_many_if_absent(messages)

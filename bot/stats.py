@@ -47,25 +47,26 @@ def programme_stats(ctx: Context) -> ProgrammeStats:
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
         people = {"clinician": 0, "manager": 0, "paused": 0, "left": 0}
-        for person in uow.participants.list(programme.id):
+        for person in uow.participants.list(programme.saved_id):
             state = person.status_on(today)
             if state is Status.ACTIVE:
                 people[person.role.value] += 1
             else:
                 people[state.value] += 1
-        recent = uow.rounds.recent(programme.id, 1)
-        pairs = uow.pairs.for_rounds([recent[0].id]) if recent else []
+        recent = uow.rounds.recent(programme.saved_id, 1)
+        pairs = uow.pairs.for_rounds([recent[0].saved_id]) if recent else []
         failures = [
-            f"{m.kind} on {m.platform} (key {m.key}): {m.last_error}" for m in uow.outbox.failed(programme.id)
+            f"{m.kind} on {m.platform} (key {m.key}): {m.last_error}"
+            for m in uow.outbox.failed(programme.saved_id)
         ]
         return ProgrammeStats(
             programme=programme.name,
-            sites=len(uow.sites.list(programme.id)),
-            places=len(uow.places.list(programme.id)),
+            sites=len(uow.sites.list(programme.saved_id)),
+            places=len(uow.places.list(programme.saved_id)),
             people=people,
             last_round=recent[0].week if recent else None,
             last_round_pairs=len(pairs),
-            outbox=uow.outbox.counts(programme.id),
+            outbox=uow.outbox.counts(programme.saved_id),
             failures=failures,
             this_week_has_round=bool(recent) and recent[0].week == week_of(today),
         )

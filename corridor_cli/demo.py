@@ -10,7 +10,7 @@ import asyncio
 import base64
 import random
 import tempfile
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
 from adapters.console import ConsoleChat, ConsoleNotifier
@@ -20,6 +20,7 @@ from bot.digest import month_figures
 from bot.gateway import CoreChat
 from bot.imports import PlaceSpec, SiteSpec, import_exclusions, import_places
 from bot.model import PlaceKind
+from corridor_cli.settings import Settings
 from corridor_cli.wiring import build_context
 from scheduler.jobs import Jobs
 
@@ -74,24 +75,24 @@ MANAGEMENT = ["Operations", "Finance", "Workforce", "Estates", "Patient Flow"]
 
 
 class DemoClock:
-    def __init__(self):
+    def __init__(self) -> None:
         self.moment = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 
     def now(self) -> datetime:
         return self.moment
 
-    def at(self, day: date, hour: int = 9, minute: int = 0, tz=None) -> None:
+    def at(self, day: date, hour: int = 9, minute: int = 0, tz: tzinfo | None = None) -> None:
         self.moment = datetime.combine(day, time(hour, minute), tz).astimezone(UTC)
 
 
-def run_demo(settings, database_url: str | None, out_dir: Path) -> int:
+def run_demo(settings: Settings, database_url: str | None, out_dir: Path) -> int:
     with tempfile.TemporaryDirectory(prefix="corridor-demo-") as scratch:
         url = database_url or f"sqlite:///{scratch}/demo.db"
         return Demo(settings, url, out_dir).run()
 
 
 class Demo:
-    def __init__(self, settings, url: str, out_dir: Path):
+    def __init__(self, settings: Settings, url: str, out_dir: Path):
         self.clock = DemoClock()
         engine_settings = settings.engine
         engine_settings.organisers["console"] = frozenset({ORGANISER})
@@ -168,6 +169,8 @@ class Demo:
         self.before_round(number, monday)
         self.clock.at(monday, 9, tz=self.tz)
         report = self.jobs.round_if_due()
+        if report is None:
+            raise RuntimeError(f"the round for {monday} was not due at 09:00 on its Monday")
         print(f"  Monday 09:00: {report.summary()}")
         self.deliver(show=2 if number == 1 else 0)
         if number == 3:
@@ -229,23 +232,25 @@ class Demo:
             return "could_not_meet"
         return "not_yet" if roll < 0.7 else None
 
-    def pairs_of_week(self, monday: date):
+    def pairs_of_week(self, monday: date) -> list[tuple[int, list[str]]]:
         from bot.context import default_programme
         from bot.weeks import week_of
 
         with self.ctx.uow() as uow:
             programme = default_programme(uow, self.ctx.settings)
-            round_ = uow.rounds.get(programme.id, week_of(monday))
-            pairs = uow.pairs.for_rounds([round_.id]) if round_ else []
-            answered = {(o.pair_id, o.participant_id) for o in uow.outcomes.for_pairs([p.id for p in pairs])}
+            round_ = uow.rounds.get(programme.saved_id, week_of(monday))
+            pairs = uow.pairs.for_rounds([round_.saved_id]) if round_ else []
+            answered = {
+                (o.pair_id, o.participant_id) for o in uow.outcomes.for_pairs([p.saved_id for p in pairs])
+            }
             people = uow.participants.get_many({i for p in pairs for i in p.member_ids()})
         return [
             (
-                p.id,
+                p.saved_id,
                 [
                     people[i].user_id
                     for i in p.member_ids()
-                    if (p.id, i) not in answered and not people[i].erased
+                    if (p.saved_id, i) not in answered and not people[i].erased
                 ],
             )
             for p in pairs
@@ -285,7 +290,7 @@ class Demo:
         print("\nThat was Corridor. `make test` runs the suite; the README explains Slack and Teams set-up.")
 
     # --- helpers ---------------------------------------------------------------------------
-    def say(self, user: str, text: str, *, show: bool, name: str | None = None, **details) -> None:
+    def say(self, user: str, text: str, *, show: bool, name: str | None = None, **details: str) -> None:
         reply = self.chat.send(user, text, name=name, **details)
         if show:
             print(f"  {self.chat.names.get(user, user)}: {text}")
@@ -302,14 +307,14 @@ class Demo:
             for line in lines[1:]:
                 print(f"      {line}")
         if fresh:
-            kinds = {}
+            kinds: dict[str, int] = {}
             for message in fresh:
                 kinds[message.kind] = kinds.get(message.kind, 0) + 1
             print("  Delivered: " + ", ".join(f"{n} {k.replace('_', '-')}" for k, n in sorted(kinds.items())))
 
 
 class _Seeds:
-    def __init__(self):
+    def __init__(self) -> None:
         self.rng = random.Random(48)
 
     def new_seed(self) -> int:

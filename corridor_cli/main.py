@@ -9,11 +9,16 @@ import logging
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
 
 from bot.errors import CorridorError
 from corridor_cli import settings as settings_module
+
+if TYPE_CHECKING:  # annotations only: each command imports what it needs when it runs
+    from bot.context import Context
+    from corridor_cli.settings import Settings
 
 log = logging.getLogger("corridor")
 
@@ -83,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _run(args: argparse.Namespace, settings) -> int | None:
+def _run(args: argparse.Namespace, settings: Settings) -> int | None:
     if args.command == "demo":
         from corridor_cli.demo import run_demo
 
@@ -106,7 +111,7 @@ def _run(args: argparse.Namespace, settings) -> int | None:
     return _COMMANDS[args.command](ctx, args)
 
 
-def _round(ctx, args) -> int:
+def _round(ctx: Context, args: argparse.Namespace) -> int:
     from bot.rounds import run_round
     from bot.weeks import parse_week
 
@@ -122,7 +127,7 @@ def _round(ctx, args) -> int:
     return 0
 
 
-def _digest(ctx, args) -> int:
+def _digest(ctx: Context, args: argparse.Namespace) -> int:
     import base64
 
     from bot.digest import send_digest
@@ -150,7 +155,7 @@ def _read(path: str) -> str:
         raise CorridorError(f"cannot read {path}: {getattr(problem, 'strerror', None) or problem}") from None
 
 
-def _places(ctx, args) -> int:
+def _places(ctx: Context, args: argparse.Namespace) -> int:
     from bot.imports import import_places, read_places
     from corridor_cli.yaml_lines import load_with_lines
 
@@ -160,7 +165,7 @@ def _places(ctx, args) -> int:
     return 0
 
 
-def _participants(ctx, args) -> int:
+def _participants(ctx: Context, args: argparse.Namespace) -> int:
     from bot.imports import import_staff
 
     added, updated = import_staff(ctx, _read(args.file))
@@ -168,7 +173,7 @@ def _participants(ctx, args) -> int:
     return 0
 
 
-def _exclusions(ctx, args) -> int:
+def _exclusions(ctx: Context, args: argparse.Namespace) -> int:
     from bot.imports import import_exclusions
 
     count = import_exclusions(ctx, _read(args.file))
@@ -176,7 +181,7 @@ def _exclusions(ctx, args) -> int:
     return 0
 
 
-def _export(ctx, args) -> int:
+def _export(ctx: Context, args: argparse.Namespace) -> int:
     from bot.exports import export_rows
 
     try:
@@ -195,21 +200,21 @@ def _export(ctx, args) -> int:
     return 0
 
 
-def _status(ctx, args) -> int:
+def _status(ctx: Context, args: argparse.Namespace) -> int:
     from bot.stats import programme_stats
 
     print("\n".join(programme_stats(ctx).lines()))
     return 0
 
 
-def _forget(ctx, args) -> int:
+def _forget(ctx: Context, args: argparse.Namespace) -> int:
     from bot.context import default_programme
     from bot.erasure import forget_user
 
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
         uow.commit()
-    if not forget_user(ctx, programme.id, args.platform, args.user_id):
+    if not forget_user(ctx, programme.saved_id, args.platform, args.user_id):
         raise CorridorError(
             f"nobody with {args.platform} id {args.user_id} is enrolled (or they were already erased)"
         )
@@ -217,7 +222,7 @@ def _forget(ctx, args) -> int:
     return 0
 
 
-def _teams_package(settings, out: str) -> int:
+def _teams_package(settings: Settings, out: str) -> int:
     from adapters.teams.config import TeamsConfig
     from adapters.teams.package import build_package
 

@@ -10,6 +10,7 @@ from adapters.charts.png import PngCharts
 from bot.config import EngineSettings
 from bot.context import Context
 from bot.gateway import CoreChat, StoredPlatformState
+from bot.ports import Clock, SeedSource
 from storage.schema import prepare
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -31,7 +32,13 @@ class RandomSeeds:
         return secrets.randbits(62)
 
 
-def build_context(database_url: str, engine_settings: EngineSettings, *, clock=None, seeds=None) -> Context:
+def build_context(
+    database_url: str,
+    engine_settings: EngineSettings,
+    *,
+    clock: Clock | None = None,
+    seeds: SeedSource | None = None,
+) -> Context:
     """Opens the database (applying migrations on SQLite; refusing an old schema on PostgreSQL)."""
     engine = prepare(database_url)
     return Context(

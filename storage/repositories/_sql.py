@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Table
+from sqlalchemy import CursorResult, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -35,6 +35,17 @@ def dialect_insert(session: Session, table: Table) -> Any:
     """The dialect's own INSERT, the one that knows ON CONFLICT."""
     module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return module.insert(table)
+
+
+def rows_touched(result: object) -> int:
+    """How many rows an INSERT, UPDATE or DELETE touched.
+
+    Session.execute() types every result as a plain Result; for such statements it is in
+    fact a CursorResult, the one that carries the count.
+    """
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"expected the result of a data-changing statement, got {type(result).__name__}")
+    return result.rowcount
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.repositories._sql import dialect_insert
+from storage.repositories._sql import dialect_insert, rows_touched
 from storage.tables import outbox, pairs
 
 Rows = Sequence[dict[str, Any]]
@@ -118,7 +118,7 @@ def _stage_outbox_if_absent(session: Session, rows: Rows) -> int:
         .on_conflict_do_nothing(index_elements=["key"])
         .execution_options(preserve_rowcount=True)
     )
-    inserted = session.execute(move).rowcount
+    inserted = rows_touched(session.execute(move))
     session.execute(text(f"DROP TABLE {_STAGING}"))
     return inserted
 

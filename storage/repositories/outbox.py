@@ -10,7 +10,7 @@ from sqlalchemy import Row, Text, cast, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.model import OutboxMessage, OutboxStatus
-from storage.repositories._sql import dialect_insert
+from storage.repositories._sql import dialect_insert, rows_touched
 from storage.repositories.bulk import insert_outbox_if_absent
 from storage.tables import outbox
 
@@ -93,7 +93,7 @@ class SqlOutboxRepository:
             return []
         lease = update(outbox).where(outbox.c.id.in_(ids)).values(claimed_until=lease_until).returning(outbox)
         claimed = [_message(row) for row in self._session.execute(lease)]
-        return sorted(claimed, key=lambda message: message.id)
+        return sorted(claimed, key=lambda message: message.saved_id)
 
     def mark_sent(self, message_id: int, at: datetime) -> None:
         self._set(message_id, status=OutboxStatus.SENT.value, sent_at=at, claimed_until=None)
@@ -152,4 +152,4 @@ class SqlOutboxRepository:
         statement = delete(outbox).where(
             outbox.c.status == OutboxStatus.SENT.value, outbox.c.sent_at < cutoff
         )
-        return self._session.execute(statement).rowcount
+        return rows_touched(self._session.execute(statement))

@@ -10,6 +10,7 @@ from sqlalchemy import Row, exists, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.model import DigestRecord, Outcome, OutcomeKind, Pair, Reason, Round, SitOut
+from storage import tables
 from storage.repositories._sql import chunks, conflicts_as, dialect_insert
 from storage.repositories.bulk import driver_connection, insert_pairs
 from storage.tables import digests, outcomes, pairs, rounds, sit_outs
@@ -114,14 +115,15 @@ class SqlPairRepository:
     def __init__(self, session: Session):
         self._session = session
 
-    def add_many(self, pairs_: Sequence[Pair]) -> list[Pair]:
+    # Named as in the port, so a keyword call works here too; the `pairs` table is not needed inside.
+    def add_many(self, pairs: Sequence[Pair]) -> list[Pair]:
         """Sets each pair's new id (in input order) and returns the same pairs."""
-        if not pairs_:
+        if not pairs:
             return []
-        new_ids = insert_pairs(self._session, [_pair_values(pair) for pair in pairs_])
-        for pair, new_id in zip(pairs_, new_ids, strict=True):
+        new_ids = insert_pairs(self._session, [_pair_values(pair) for pair in pairs])
+        for pair, new_id in zip(pairs, new_ids, strict=True):
             pair.id = new_id
-        return list(pairs_)
+        return list(pairs)
 
     def get(self, pair_id: int) -> Pair | None:
         row = self._session.execute(select(pairs).where(pairs.c.id == pair_id)).first()
@@ -132,7 +134,7 @@ class SqlPairRepository:
         for batch in chunks(round_ids):
             query = select(pairs).where(pairs.c.round_id.in_(batch))
             found.extend(_pair(row) for row in self._session.execute(query))
-        return sorted(found, key=lambda pair: pair.id)
+        return sorted(found, key=lambda pair: pair.saved_id)
 
     def meetings(self, round_ids: Sequence[int]) -> list[tuple[int, int, int]]:
         # A round reads twelve weeks of these, 600k rows at 100k people: straight from the
@@ -173,7 +175,7 @@ class SqlPairRepository:
                 ~anyone_answered,
             )
             found.extend(_pair(row) for row in self._session.execute(query))
-        return sorted(found, key=lambda pair: pair.id)
+        return sorted(found, key=lambda pair: pair.saved_id)
 
     def save(self, pair: Pair) -> None:
         statement = update(pairs).where(pairs.c.id == pair.id).values(_pair_values(pair))
@@ -184,12 +186,12 @@ class SqlSitOutRepository:
     def __init__(self, session: Session):
         self._session = session
 
-    def add_many(self, sit_outs_: Sequence[SitOut]) -> None:
-        if not sit_outs_:
+    def add_many(self, sit_outs: Sequence[SitOut]) -> None:
+        if not sit_outs:
             return
-        rows = [{"round_id": s.round_id, "participant_id": s.participant_id} for s in sit_outs_]
+        rows = [{"round_id": s.round_id, "participant_id": s.participant_id} for s in sit_outs]
         with conflicts_as(self._session, "someone already sat out that round"):
-            self._session.execute(insert(sit_outs), rows)
+            self._session.execute(insert(tables.sit_outs), rows)
 
     def for_rounds(self, round_ids: Sequence[int]) -> list[SitOut]:
         found: list[SitOut] = []
