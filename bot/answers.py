@@ -59,12 +59,12 @@ def answered_intro(ctx: Context, sender: Sender, pair_id: int, kind: str) -> Ans
             return None
         sent = [
             Intro.from_payload(message.payload)
-            for message in uow.outbox.mentioning(person.id)
+            for message in uow.outbox.mentioning(person.saved_id)
             if message.platform == sender.platform
             and message.payload.get("kind") == kind
             and message.payload.get("pair_id") == pair_id
         ]
-    mine = next((intro for intro in sent if intro.recipients[0].participant_id == person.id), None)
+    mine = next((intro for intro in sent if intro.recipients[0].participant_id == person.saved_id), None)
     if mine is None:
         return None
     return AnsweredIntro(mine, mine.recipients[0], recorded_answers(ctx, pair_id))

@@ -86,7 +86,7 @@ def channel_here(ctx: Context, sender: Sender) -> Reply:
         return Reply("Type `admin channel here` in the channel where the digest should go.", rejected=True)
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
-        uow.settings.put(programme.id, DIGEST_CHANNEL_KEY + sender.platform, sender.channel_id)
+        uow.settings.put(programme.saved_id, DIGEST_CHANNEL_KEY + sender.platform, sender.channel_id)
         uow.commit()
     return Reply(
         "Done: the monthly digest will be posted in this channel.",

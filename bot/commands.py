@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -112,14 +113,14 @@ Command = (
 _PREFIX = re.compile(r"^\s*/?coffee\b", re.IGNORECASE)
 _DURATION = re.compile(r"^(\d{1,3})\s*(d|day|days|w|wk|wks|week|weeks)$", re.IGNORECASE)
 _MAX_PAUSE_DAYS = 366
-_SIMPLE = {
+_SIMPLE: dict[str, Callable[[], Command]] = {
     "leave": Leave,
     "resume": Resume,
     "status": Status,
     "help": Help,
     "?": Help,
 }
-_ADMIN = {
+_ADMIN: dict[str, Callable[[], Command]] = {
     "round now": AdminRoundNow,
     "digest now": AdminDigestNow,
     "stats": AdminStats,
@@ -135,7 +136,7 @@ def parse(text: str, today: date) -> Command:
     head, rest = head.lower(), " ".join(rest.split())
     if head in _SIMPLE:
         return _no_arguments(head, rest)
-    parsers = {
+    parsers: dict[str, Callable[[str], Command]] = {
         "join": _join,
         "pause": lambda r: _pause(r, today),
         "capacity": _capacity,

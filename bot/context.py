@@ -74,4 +74,6 @@ def default_programme(uow: UnitOfWork, settings: EngineSettings) -> Programme:
         except Conflict:
             # Another process created it a moment ago; theirs is the one.
             programme = uow.programmes.by_name(settings.programme_name)
+            if programme is None:
+                raise
     return programme

@@ -16,10 +16,10 @@ from bot.ports import UnitOfWork
 def erase(uow: UnitOfWork, ctx: Context, person: Participant) -> int:
     """Returns how many outbox messages were removed."""
     removed = 0
-    for message in uow.outbox.mentioning(person.id):
-        uow.outbox.erase(message.id)
+    for message in uow.outbox.mentioning(person.saved_id):
+        uow.outbox.erase(message.saved_id)
         removed += 1
-    uow.platform_state.delete_for(person.id)
+    uow.platform_state.delete_for(person.saved_id)
     person.display_name = ERASED_NAME
     person.user_id = f"erased-{person.id}"
     person.workspace_id = ""

@@ -78,7 +78,7 @@ class StoredPlatformState:
                 owner = document.participant_id
                 if owner is None and document.owner_user_id is not None:
                     if programme_id is None:
-                        programme_id = default_programme(uow, self._ctx.settings).id
+                        programme_id = default_programme(uow, self._ctx.settings).saved_id
                     person = uow.participants.find(programme_id, self.platform, document.owner_user_id)
                     owner = person.id if person is not None and not person.erased else None
                 uow.platform_state.put(self.platform, document.key, document.value, owner)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from bot.model import OutcomeKind, Participant, Reason, Role, Site
 
@@ -33,7 +34,7 @@ class PersonCard:
     @classmethod
     def of(cls, person: Participant, sites: dict[int, Site]) -> PersonCard:
         return cls(
-            participant_id=person.id,
+            participant_id=person.saved_id,
             name=person.display_name,
             role=person.role.value,
             site=sites[person.site_id].name if person.site_id in sites else "",
@@ -44,7 +45,7 @@ class PersonCard:
             email=person.email,
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         # Written out rather than dataclasses.asdict: a 100k round builds 150k of these.
         return {
             "participant_id": self.participant_id,
@@ -170,7 +171,7 @@ class Intro:
             "One tap is enough; each of you can answer for yourself.",
         ]
 
-    def to_payload(self) -> dict:
+    def to_payload(self) -> dict[str, Any]:
         """Recipients are stored as ids and buttons not at all: both follow from the rest."""
         return {
             "kind": self.kind,
@@ -188,7 +189,7 @@ class Intro:
         }
 
     @classmethod
-    def from_payload(cls, payload: dict) -> Intro:
+    def from_payload(cls, payload: dict[str, Any]) -> Intro:
         data = dict(payload)
         clinician, manager = PersonCard(**data.pop("clinician")), PersonCard(**data.pop("manager"))
         wanted = data.pop("recipient_ids")
@@ -213,11 +214,11 @@ class SitOutNotice:
             "You're first in line next week, so nothing for you to do.",
         ]
 
-    def to_payload(self) -> dict:
+    def to_payload(self) -> dict[str, Any]:
         return {"kind": self.kind, "week": self.week, "recipient": self.recipient.to_dict()}
 
     @classmethod
-    def from_payload(cls, payload: dict) -> SitOutNotice:
+    def from_payload(cls, payload: dict[str, Any]) -> SitOutNotice:
         data = dict(payload)
         data["recipient"] = PersonCard(**data["recipient"])
         return cls(**data)
@@ -249,15 +250,15 @@ class DigestMessage:
             lines.append("Most used places: " + ", ".join(self.places))
         return lines
 
-    def to_payload(self) -> dict:
+    def to_payload(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_payload(cls, payload: dict) -> DigestMessage:
+    def from_payload(cls, payload: dict[str, Any]) -> DigestMessage:
         return cls(**payload)
 
 
-def message_from_payload(payload: dict) -> Intro | SitOutNotice | DigestMessage:
+def message_from_payload(payload: dict[str, Any]) -> Intro | SitOutNotice | DigestMessage:
     kind = payload.get("kind")
     if kind in (INTRO, FOLLOWUP):
         return Intro.from_payload(payload)

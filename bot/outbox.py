@@ -45,7 +45,7 @@ def pair_messages(
         raise ValueError(f"a pair is sent an intro or a follow-up, not {kind!r}")
     conversations = conversations_for(clinician, manager, settings)
     payload = Intro(
-        pair_id=pair.id,
+        pair_id=pair.saved_id,
         week=week,
         clinician=clinician,
         manager=manager,
@@ -62,7 +62,7 @@ def pair_messages(
     return [
         OutboxMessage(
             programme_id=programme_id,
-            key=f"{programme_id}:{week}:{kind}:{recipient_key(recipients, pair.id)}",
+            key=f"{programme_id}:{week}:{kind}:{recipient_key(recipients, pair.saved_id)}",
             kind=kind,
             platform=recipients[0].platform,
             # The conversations differ only in who receives it.

@@ -20,16 +20,18 @@ def record_outcome(ctx: Context, sender: Sender, command: c.RecordOutcome) -> Re
     with ctx.uow() as uow:
         person = find_sender(uow, ctx, sender)
         pair = uow.pairs.get(command.pair_id)
-        if person is None or pair is None or person.id not in pair.member_ids():
+        if person is None or pair is None or person.saved_id not in pair.member_ids():
             return Reply("That pairing isn't yours, so nothing was recorded.", rejected=True)
-        previous = uow.outcomes.get(pair.id, person.id)
+        previous = uow.outcomes.get(pair.saved_id, person.saved_id)
         reason = command.reason or (previous.reason if previous and previous.kind == command.kind else None)
-        uow.outcomes.save(Outcome(pair.id, person.id, command.kind, ctx.clock.now(), reason))
+        uow.outcomes.save(Outcome(pair.saved_id, person.saved_id, command.kind, ctx.clock.now(), reason))
         uow.commit()
-    recorded = OutcomeRecorded(pair.id, person.id, command.kind, reason)
+    recorded = OutcomeRecorded(pair.saved_id, person.saved_id, command.kind, reason)
     text = THANKS[command.kind]
     if command.kind is OutcomeKind.COULD_NOT_MEET and command.reason is None:
-        return Reply(text + " If you'd like to say why, pick one:", reason_buttons(pair.id), result=recorded)
+        return Reply(
+            text + " If you'd like to say why, pick one:", reason_buttons(pair.saved_id), result=recorded
+        )
     if command.reason is not None:
         text += f" Reason noted: {command.reason.label}."
     return Reply(text, result=recorded)

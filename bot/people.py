@@ -15,21 +15,23 @@ NOT_JOINED = "You haven't joined yet. Type `join clinician` or `join manager` to
 
 def find_sender(uow: UnitOfWork, ctx: Context, sender: Sender) -> Participant | None:
     programme = default_programme(uow, ctx.settings)
-    person = uow.participants.find(programme.id, sender.platform, sender.user_id)
+    person = uow.participants.find(programme.saved_id, sender.platform, sender.user_id)
     return None if person is None or person.erased else person
 
 
 def join(ctx: Context, sender: Sender, command: c.Join) -> Reply:
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
-        sites = uow.sites.list(programme.id)
+        sites = uow.sites.list(programme.saved_id)
         if command.site is None and len(sites) > 1:
             return _site_picker(command.role, sites)
-        site = _resolve_site(uow, programme.id, command.site, sites)
-        person = uow.participants.find(programme.id, sender.platform, sender.user_id)
+        site = _resolve_site(uow, programme.saved_id, command.site, sites)
+        person = uow.participants.find(programme.saved_id, sender.platform, sender.user_id)
         rejoining = person is not None and (person.left_at is not None or person.erased)
         if person is None:
-            person = uow.participants.add(_new_participant(ctx, programme.id, sender, command.role, site))
+            person = uow.participants.add(
+                _new_participant(ctx, programme.saved_id, sender, command.role, site)
+            )
         else:
             _refresh(person, ctx, sender, command.role, site)
             uow.participants.save(person)
@@ -38,7 +40,7 @@ def join(ctx: Context, sender: Sender, command: c.Join) -> Reply:
     return Reply(
         f"{verb}: you'll be paired as a {command.role.value} at {site.name}. "
         f"Pairs go out on {_round_day(ctx)}. Type `pause 2w` for a break or `leave` to stop.",
-        result=Joined(person.id, command.role, site.name, rejoined=rejoining),
+        result=Joined(person.saved_id, command.role, site.name, rejoined=rejoining),
     )
 
 
@@ -78,7 +80,7 @@ def _new_participant(ctx: Context, programme_id: int, sender: Sender, role: Role
         email=sender.email,
         department=sender.department,
         role=role,
-        site_id=site.id,
+        site_id=site.saved_id,
         joined_at=ctx.clock.now(),
     )
 
@@ -87,7 +89,7 @@ def _refresh(person: Participant, ctx: Context, sender: Sender, role: Role, site
     if person.left_at is not None or person.erased:
         person.joined_at = ctx.clock.now()
     person.left_at, person.erased, person.paused_until = None, False, None
-    person.role, person.site_id = role, site.id
+    person.role, person.site_id = role, site.saved_id
     person.display_name, person.workspace_id = sender.display_name, sender.workspace_id
     person.email = sender.email or person.email
     person.department = sender.department or person.department

@@ -7,8 +7,9 @@ from datetime import date
 
 from bot.context import Context, Reply, Sender
 from bot.messages import Button
-from bot.model import Status
+from bot.model import Pair, Status
 from bot.people import JOIN_BUTTONS, NOT_JOINED, find_sender
+from bot.ports import UnitOfWork
 
 RECENT = 3
 
@@ -69,17 +70,19 @@ def personal_status(ctx: Context, sender: Sender) -> PersonalStatus:
         if person is None:
             return PersonalStatus(joined=False)
         sites = {s.id: s for s in uow.sites.list(person.programme_id)}
-        pairs = uow.pairs.for_participant(person.id, RECENT)
-        partners = uow.participants.get_many([p.partner_of(person.id) for p in pairs])
-        outcomes = {(o.pair_id, o.participant_id): o for o in uow.outcomes.for_pairs([p.id for p in pairs])}
+        pairs = uow.pairs.for_participant(person.saved_id, RECENT)
+        partners = uow.participants.get_many([p.partner_of(person.saved_id) for p in pairs])
+        outcomes = {
+            (o.pair_id, o.participant_id): o for o in uow.outcomes.for_pairs([p.saved_id for p in pairs])
+        }
         weeks = _weeks_of(uow, person.programme_id, pairs)
         recent = []
         for pair in pairs:
-            outcome = outcomes.get((pair.id, person.id))
+            outcome = outcomes.get((pair.saved_id, person.saved_id))
             recent.append(
                 PastPairing(
                     week=weeks.get(pair.round_id, ""),
-                    partner=partners[pair.partner_of(person.id)].display_name,
+                    partner=partners[pair.partner_of(person.saved_id)].display_name,
                     place=pair.place_text,
                     outcome=outcome.kind.label if outcome else "no answer yet",
                 )
@@ -96,11 +99,11 @@ def personal_status(ctx: Context, sender: Sender) -> PersonalStatus:
         )
 
 
-def _weeks_of(uow, programme_id: int, pairs) -> dict[int, str]:
+def _weeks_of(uow: UnitOfWork, programme_id: int, pairs: list[Pair]) -> dict[int, str]:
     wanted = {p.round_id for p in pairs}
     if not wanted:
         return {}
-    return {r.id: r.week for r in uow.rounds.by_ids(wanted)}
+    return {r.saved_id: r.week for r in uow.rounds.by_ids(wanted)}
 
 
 def status_reply(ctx: Context, sender: Sender) -> Reply:

@@ -53,7 +53,7 @@ class TeamsConfig:
         return self.package_id or self.app_id
 
     def is_organiser(self, aad_object_id: str | None) -> bool:
-        return bool(aad_object_id) and aad_object_id.lower() in self.organisers
+        return aad_object_id is not None and aad_object_id.lower() in self.organisers
 
     def sdk_settings(self) -> SimpleNamespace:
         """The attribute names ConfigurationBotFrameworkAuthentication looks for."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
@@ -69,9 +70,9 @@ class CorridorTeamsBot(ActivityHandler):
     async def _card_action(self, turn: TurnContext) -> AdaptiveCardInvokeResponse:
         """An Action.Execute click: the answer replaces the clicked card (the redrawn intro for
         an outcome, otherwise the reply as a card)."""
-        value = turn.activity.value if isinstance(turn.activity.value, dict) else {}
-        action = value.get("action") if isinstance(value.get("action"), dict) else {}
-        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        value = _mapping(turn.activity.value)
+        action = _mapping(value.get("action"))
+        data = _mapping(action.get("data"))
         text = str(data.get("command") or action.get("verb") or "")
         sender, reply = await self._answer(turn, text.strip())
         updated = await self._recorded(sender, reply, data.get("card"))
@@ -125,3 +126,8 @@ class CorridorTeamsBot(ActivityHandler):
             return None
         found = await asyncio.to_thread(self.chat.answered_intro, sender, reply.result.pair_id, kind)
         return recorded_card(found, reply) if found else None
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    """Part of a clicked card's payload, or nothing when a client sent something else there."""
+    return value if isinstance(value, dict) else {}
