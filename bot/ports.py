@@ -12,8 +12,10 @@ from datetime import date, datetime
 from typing import Protocol
 
 from bot.model import (
+    AuditEntry,
     DigestRecord,
     Exclusion,
+    OrganiserSession,
     OutboxMessage,
     Outcome,
     Pair,
@@ -21,6 +23,7 @@ from bot.model import (
     Place,
     Programme,
     Round,
+    SignInToken,
     Site,
     SitOut,
 )
@@ -48,11 +51,15 @@ class SiteRepository(Protocol):
         """Case-insensitive match on the site's name."""
 
     def add(self, site: Site) -> Site: ...
+    def get(self, site_id: int) -> Site | None: ...
+    def save(self, site: Site) -> None: ...
 
 
 class PlaceRepository(Protocol):
     def list(self, programme_id: int) -> list[Place]: ...
     def add(self, place: Place) -> Place: ...
+    def get(self, place_id: int) -> Place | None: ...
+    def save(self, place: Place) -> None: ...
 
 
 class ParticipantRepository(Protocol):
@@ -177,6 +184,9 @@ class UnitOfWork(Protocol):
     digests: DigestRepository
     settings: SettingRepository
     platform_state: PlatformStateRepository
+    sign_ins: SignInTokenRepository
+    organiser_sessions: OrganiserSessionRepository
+    audit: AuditRepository
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None:
@@ -224,3 +234,22 @@ class Notifier(Protocol):
     platform: str
 
     async def send(self, message: OutboxMessage) -> Delivered: ...
+
+
+class SignInTokenRepository(Protocol):
+    def add(self, token: SignInToken) -> None: ...
+    def get(self, token_hash: str) -> SignInToken | None: ...
+    def use(self, token_hash: str, at: datetime) -> bool:
+        """Marks the token used; False when it already was (so two clicks never both sign in)."""
+
+
+class OrganiserSessionRepository(Protocol):
+    def add(self, session: OrganiserSession) -> None: ...
+    def get(self, session_hash: str) -> OrganiserSession | None: ...
+    def end(self, session_hash: str, at: datetime) -> None: ...
+
+
+class AuditRepository(Protocol):
+    def add(self, entry: AuditEntry) -> None: ...
+    def recent(self, programme_id: int, limit: int) -> list[AuditEntry]:
+        """Newest first."""
