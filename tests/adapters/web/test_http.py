@@ -51,6 +51,9 @@ async def test_anonymous_requests_get_no_data(hospital):
             assert not any(word in body for word in DATA), url
             async with anonymous.post(url, data={"name": "Hacked"}) as answer:
                 assert answer.status == 403
+        for unknown in (hospital.url.rstrip("/"), hospital.url + "no-such-page"):
+            async with anonymous.get(unknown, allow_redirects=False) as answer:
+                assert answer.headers["Location"] == "/admin/how-to-sign-in"
         async with anonymous.get(hospital.url + "how-to-sign-in") as answer:
             body = await answer.text()
             assert "/coffee admin dashboard" in body and not any(word in body for word in DATA)
