@@ -6,6 +6,7 @@ import logging
 
 from bot import commands as c
 from bot.context import Context, Reply, Sender, default_programme
+from bot.dashboard.signin import dashboard_link_reply
 from bot.digest import DIGEST_CHANNEL_KEY, send_digest
 from bot.erasure import erase
 from bot.errors import CorridorError
@@ -78,6 +79,8 @@ def _admin(ctx: Context, sender: Sender, command: c.Command) -> Reply:
             return Reply(organiser_summary(ctx))
         case c.AdminChannelHere():
             return channel_here(ctx, sender)
+        case c.AdminDashboard():
+            return dashboard_link_reply(ctx, sender)
     raise AssertionError(f"unhandled command {command!r}")
 
 

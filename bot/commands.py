@@ -19,7 +19,7 @@ HELP = """Corridor pairs a clinician with a manager each week for ten minutes ov
   leave                     stop taking part
   forget-me                 erase everything Corridor holds about you
   help                      this list
-Organisers: admin round now | admin digest now | admin stats | admin channel here"""
+Organisers: admin round now | admin digest now | admin stats | admin channel here | admin dashboard"""
 
 
 class ParseError(ValueError):
@@ -94,6 +94,11 @@ class AdminChannelHere:
     pass
 
 
+@dataclass(frozen=True)
+class AdminDashboard:
+    pass
+
+
 Command = (
     Join
     | Leave
@@ -108,6 +113,7 @@ Command = (
     | AdminDigestNow
     | AdminStats
     | AdminChannelHere
+    | AdminDashboard
 )
 
 _PREFIX = re.compile(r"^\s*/?coffee\b", re.IGNORECASE)
@@ -125,6 +131,7 @@ _ADMIN: dict[str, Callable[[], Command]] = {
     "digest now": AdminDigestNow,
     "stats": AdminStats,
     "channel here": AdminChannelHere,
+    "dashboard": AdminDashboard,
 }
 
 
@@ -227,8 +234,8 @@ def _admin(rest: str) -> Command:
     command = _ADMIN.get(rest.lower())
     if command is None:
         raise ParseError(
-            "Organiser commands are `admin round now`, `admin digest now`, `admin stats` "
-            "and `admin channel here`."
+            "Organiser commands are `admin round now`, `admin digest now`, `admin stats`, "
+            "`admin channel here` and `admin dashboard`."
         )
     return command()
 

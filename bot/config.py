@@ -27,6 +27,8 @@ class EngineSettings:
     # Digest channels set in configuration, by platform; an organiser's `admin channel here` wins.
     digest_channels: dict[str, str] = field(default_factory=dict)
     organisers: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Where organisers reach the dashboard; sign-in links start with it.
+    public_url: str = "http://localhost:3000"
 
     def is_organiser(self, platform: str, user_id: str) -> bool:
         return user_id in self.organisers.get(platform, frozenset())

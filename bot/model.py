@@ -89,6 +89,12 @@ class Site(Stored):
     programme_id: int
     name: str
     id: int | None = None
+    # A retired site is gone from the join picker; its name stays for history and counts.
+    retired_at: datetime | None = None
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
 
 
 @dataclass
@@ -214,4 +220,47 @@ class OutboxMessage(Stored):
     last_error: str | None = None
     claimed_until: datetime | None = None
     sent_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Organiser:
+    """Who is signed in to the dashboard, as their chat platform knows them."""
+
+    platform: str
+    user_id: str
+    display_name: str
+
+
+@dataclass
+class SignInToken:
+    """A one-time dashboard link; only the sha256 of its secret is ever stored."""
+
+    token_hash: str
+    organiser: Organiser
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+@dataclass
+class OrganiserSession:
+    """A signed-in dashboard visit; only the sha256 of the cookie's secret is ever stored."""
+
+    session_hash: str
+    organiser: Organiser
+    created_at: datetime
+    expires_at: datetime
+    ended_at: datetime | None = None
+
+
+@dataclass
+class AuditEntry:
+    """One change an organiser made, written in the same transaction as the change."""
+
+    programme_id: int
+    at: datetime
+    organiser: Organiser
+    action: str
+    detail: str
     id: int | None = None

@@ -22,7 +22,7 @@ def find_sender(uow: UnitOfWork, ctx: Context, sender: Sender) -> Participant | 
 def join(ctx: Context, sender: Sender, command: c.Join) -> Reply:
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
-        sites = uow.sites.list(programme.saved_id)
+        sites = [site for site in uow.sites.list(programme.saved_id) if not site.retired]
         if command.site is None and len(sites) > 1:
             return _site_picker(command.role, sites)
         site = _resolve_site(uow, programme.saved_id, command.site, sites)
@@ -65,7 +65,7 @@ def _resolve_site(uow: UnitOfWork, programme_id: int, name: str | None, sites: l
             )
         return sites[0]
     site = uow.sites.by_name(programme_id, name)
-    if site is None:
+    if site is None or site.retired:
         raise UnknownSite(name, [s.name for s in sites])
     return site
 

@@ -13,8 +13,10 @@ from typing import Any, Protocol
 
 from bot.chart import ChartFigures
 from bot.model import (
+    AuditEntry,
     DigestRecord,
     Exclusion,
+    OrganiserSession,
     OutboxMessage,
     Outcome,
     Pair,
@@ -22,6 +24,7 @@ from bot.model import (
     Place,
     Programme,
     Round,
+    SignInToken,
     Site,
     SitOut,
 )
@@ -49,11 +52,15 @@ class SiteRepository(Protocol):
         """Case-insensitive match on the site's name."""
 
     def add(self, site: Site) -> Site: ...
+    def get(self, site_id: int) -> Site | None: ...
+    def save(self, site: Site) -> None: ...
 
 
 class PlaceRepository(Protocol):
     def list(self, programme_id: int) -> list[Place]: ...
     def add(self, place: Place) -> Place: ...
+    def get(self, place_id: int) -> Place | None: ...
+    def save(self, place: Place) -> None: ...
 
 
 class ParticipantRepository(Protocol):
@@ -195,6 +202,12 @@ class UnitOfWork(Protocol):
     def settings(self) -> SettingRepository: ...
     @property
     def platform_state(self) -> PlatformStateRepository: ...
+    @property
+    def sign_ins(self) -> SignInTokenRepository: ...
+    @property
+    def organiser_sessions(self) -> OrganiserSessionRepository: ...
+    @property
+    def audit(self) -> AuditRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None:
@@ -248,3 +261,22 @@ class ChartRenderer(Protocol):
     """Draws figures the core has computed (and already suppressed) as an image."""
 
     def render(self, figures: ChartFigures) -> bytes: ...
+
+
+class SignInTokenRepository(Protocol):
+    def add(self, token: SignInToken) -> None: ...
+    def get(self, token_hash: str) -> SignInToken | None: ...
+    def use(self, token_hash: str, at: datetime) -> bool:
+        """Marks the token used; False when it already was (so two clicks never both sign in)."""
+
+
+class OrganiserSessionRepository(Protocol):
+    def add(self, session: OrganiserSession) -> None: ...
+    def get(self, session_hash: str) -> OrganiserSession | None: ...
+    def end(self, session_hash: str, at: datetime) -> None: ...
+
+
+class AuditRepository(Protocol):
+    def add(self, entry: AuditEntry) -> None: ...
+    def recent(self, programme_id: int, limit: int) -> list[AuditEntry]:
+        """Newest first."""

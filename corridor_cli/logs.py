@@ -10,6 +10,8 @@ SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"
 # Slack tokens have recognisable shapes even when they are not ours.
 _TOKEN = re.compile(r"\b(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+)")
 _PASSWORD_IN_URL = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
+# The dashboard's one-time sign-in links carry their secret in the query string (access logs).
+_SIGN_IN_TOKEN = re.compile(r"([?&]token=)[A-Za-z0-9_\-]+")
 
 
 class RedactingFilter(logging.Filter):
@@ -29,6 +31,7 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     for secret in secrets:
         text = text.replace(secret, "[redacted]")
     text = _TOKEN.sub("[redacted-token]", text)
+    text = _SIGN_IN_TOKEN.sub(r"\1[redacted]", text)
     return _PASSWORD_IN_URL.sub(r"\1[redacted]@", text)
 
 

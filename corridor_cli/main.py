@@ -58,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     forget = commands.add_parser("forget", help="erase one person's identifying data")
     forget.add_argument("platform", choices=("slack", "teams", "console"))
     forget.add_argument("user_id")
+    admin = commands.add_parser("admin", help="organisers' dashboard").add_subparsers(
+        dest="action", required=True
+    )
+    link = admin.add_parser("link", help="print a one-time dashboard sign-in link for an organiser")
+    link.add_argument("platform", choices=("slack", "teams", "console"))
+    link.add_argument("user_id")
     package = commands.add_parser("teams-package", help="build the Teams app package to upload")
     package.add_argument("--out", default="corridor-teams.zip")
     return parser
@@ -222,6 +228,16 @@ def _forget(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _admin(ctx: Context, args: argparse.Namespace) -> int:
+    from bot.dashboard.signin import issue_link
+    from bot.model import Organiser
+
+    link = issue_link(ctx, Organiser(args.platform, args.user_id, args.user_id))
+    print(link.url)
+    print(f"It works once, until {link.expires_at.astimezone(ctx.settings.timezone):%H:%M %Z}.")
+    return 0
+
+
 def _teams_package(settings: Settings, out: str) -> int:
     from adapters.teams.config import TeamsConfig
     from adapters.teams.package import build_package
@@ -243,6 +259,7 @@ _COMMANDS = {
     "export": _export,
     "status": _status,
     "forget": _forget,
+    "admin": _admin,
 }
 
 

@@ -49,6 +49,7 @@ async def serve(settings) -> int:
     web_app.router.add_get("/healthz", _health)
     for adapter in adapters:
         adapter.attach(web_app)
+    _attach_dashboard(ctx, web_app)
     runner = web.AppRunner(web_app)
     await runner.setup()
     await web.TCPSite(runner, port=settings.port).start()
@@ -69,6 +70,14 @@ async def serve(settings) -> int:
             await adapter.close()
         await runner.cleanup()
     return 0
+
+
+def _attach_dashboard(ctx, web_app: web.Application) -> None:
+    from adapters.web import DashboardSite
+    from bot.dashboard import Dashboard
+
+    DashboardSite(Dashboard(ctx)).attach(web_app)
+    log.info("organisers' dashboard at %s/admin/", ctx.settings.public_url)
 
 
 async def _health(_request: web.Request) -> web.Response:

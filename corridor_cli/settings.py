@@ -8,8 +8,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import time
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from adapters.slack.config import digest_channel_from_env
@@ -65,12 +66,14 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         digest_channels=_channels(env),
         organisers=_organisers(env),
     )
+    port = _int(value, "CORRIDOR_PORT", 1, 65535)
+    engine = replace(engine, public_url=_public_url(env.get("CORRIDOR_PUBLIC_URL"), port))
     level = value["CORRIDOR_LOG_LEVEL"].upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise CorridorError(f"CORRIDOR_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not '{level}'.")
     return Settings(
         database_url=value["CORRIDOR_DATABASE_URL"],
-        port=_int(value, "CORRIDOR_PORT", 1, 65535),
+        port=port,
         log_level=level,
         delivery_interval=_float(value, "CORRIDOR_DELIVERY_INTERVAL_SECONDS", 0.1, 3600),
         engine=engine,
@@ -133,3 +136,23 @@ def _organisers(env: Mapping[str, str]) -> dict[str, frozenset[str]]:
 def _channels(env: Mapping[str, str]) -> dict[str, str]:
     channel = digest_channel_from_env(env)
     return {"slack": channel} if channel else {}
+
+
+def _public_url(text: str | None, port: int) -> str:
+    """Where organisers' browsers reach `corridor serve`; sign-in links start with it."""
+    text = (text or "").strip() or f"http://localhost:{port}"
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - reading it checks the port is a number in range
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CorridorError(
+            f"CORRIDOR_PUBLIC_URL must be the address organisers open, starting http:// or https://, "
+            f"such as https://corridor.trust.nhs.uk, not '{text}'."
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise CorridorError(
+            f"CORRIDOR_PUBLIC_URL must be a plain address with no user, ?query or #fragment, not '{text}'."
+        )
+    return text.rstrip("/")

@@ -74,6 +74,7 @@ sites = Table(
     _id(),
     _programme_id(),
     Column("name", String(NAME), nullable=False),
+    Column("retired_at", UtcDateTime),
 )
 # Case-insensitive uniqueness, so "North Wing" and "north wing" cannot both exist.
 Index("uq_sites_programme_id_lower_name", sites.c.programme_id, func.lower(sites.c.name), unique=True)
@@ -221,3 +222,45 @@ platform_state = Table(
     PrimaryKeyConstraint("platform", "key"),
 )
 Index("ix_platform_state_participant_id", platform_state.c.participant_id)
+
+
+def _organiser_columns() -> list[Column]:
+    return [
+        Column("platform", String(20), nullable=False),
+        Column("user_id", String(IDENTIFIER), nullable=False),
+        Column("display_name", String(NAME), nullable=False),
+    ]
+
+
+# The dashboard's one-time links and sessions: the secret itself is never stored, only its sha256.
+sign_in_tokens = Table(
+    "sign_in_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    *_organiser_columns(),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime),
+)
+
+organiser_sessions = Table(
+    "organiser_sessions",
+    metadata,
+    Column("session_hash", String(64), primary_key=True),
+    *_organiser_columns(),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("ended_at", UtcDateTime),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    _id(),
+    _programme_id(),
+    Column("at", UtcDateTime, nullable=False),
+    *_organiser_columns(),
+    Column("action", String(NAME), nullable=False),
+    Column("detail", Text, nullable=False),
+)
+Index("ix_audit_log_programme_id_at", audit_log.c.programme_id, audit_log.c.at)

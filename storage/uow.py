@@ -9,8 +9,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.errors import Conflict
 from storage.errors import is_unique_violation
 from storage.repositories import (
+    SqlAuditRepository,
     SqlDigestRepository,
     SqlExclusionRepository,
+    SqlOrganiserSessionRepository,
     SqlOutboxRepository,
     SqlOutcomeRepository,
     SqlPairRepository,
@@ -20,6 +22,7 @@ from storage.repositories import (
     SqlProgrammeRepository,
     SqlRoundRepository,
     SqlSettingRepository,
+    SqlSignInTokenRepository,
     SqlSiteRepository,
     SqlSitOutRepository,
 )
@@ -47,6 +50,9 @@ class SqlUnitOfWork:
         self.digests = SqlDigestRepository(session)
         self.settings = SqlSettingRepository(session)
         self.platform_state = SqlPlatformStateRepository(session)
+        self.sign_ins = SqlSignInTokenRepository(session)
+        self.organiser_sessions = SqlOrganiserSessionRepository(session)
+        self.audit = SqlAuditRepository(session)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -15,8 +15,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.errors import Conflict
 from bot.model import (
+    AuditEntry,
     DigestRecord,
     Exclusion,
+    OrganiserSession,
     OutboxMessage,
     OutboxStatus,
     Outcome,
@@ -25,6 +27,7 @@ from bot.model import (
     Place,
     Programme,
     Round,
+    SignInToken,
     Site,
     SitOut,
 )
@@ -67,6 +70,9 @@ class Store:
     digests: dict[tuple[int, str], DigestRecord] = field(default_factory=dict)
     settings: dict[tuple[int, str], str] = field(default_factory=dict)
     platform_state: dict[tuple[str, str], tuple[dict, int | None]] = field(default_factory=dict)
+    sign_ins: dict[str, SignInToken] = field(default_factory=dict)
+    organiser_sessions: dict[str, OrganiserSession] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -112,6 +118,15 @@ class FakeSites(_Repo):
         self.s.sites[site.id] = site
         return site
 
+    def get(self, site_id):
+        return self.s.sites.get(site_id)
+
+    def save(self, site):
+        other = self.by_name(site.programme_id, site.name)
+        if other is not None and other.id != site.id:
+            raise Conflict(f"site {site.name} exists")
+        self.s.sites[site.id] = site
+
 
 class FakePlaces(_Repo):
     def list(self, programme_id):
@@ -122,6 +137,12 @@ class FakePlaces(_Repo):
         place.id = self.s.new_id()
         self.s.places[place.id] = place
         return place
+
+    def get(self, place_id):
+        return self.s.places.get(place_id)
+
+    def save(self, place):
+        self.s.places[place.id] = place
 
 
 class FakeParticipants(_Repo):
@@ -363,6 +384,44 @@ class FakePlatformState(_Repo):
         self.s.platform_state.pop((platform, key), None)
 
 
+class FakeSignIns(_Repo):
+    def add(self, token):
+        self.s.sign_ins[token.token_hash] = token
+
+    def get(self, token_hash):
+        return self.s.sign_ins.get(token_hash)
+
+    def use(self, token_hash, at):
+        token = self.s.sign_ins.get(token_hash)
+        if token is None or token.used_at is not None:
+            return False
+        token.used_at = at
+        return True
+
+
+class FakeOrganiserSessions(_Repo):
+    def add(self, session):
+        self.s.organiser_sessions[session.session_hash] = session
+
+    def get(self, session_hash):
+        return self.s.organiser_sessions.get(session_hash)
+
+    def end(self, session_hash, at):
+        session = self.s.organiser_sessions.get(session_hash)
+        if session is not None and session.ended_at is None:
+            session.ended_at = at
+
+
+class FakeAudit(_Repo):
+    def add(self, entry):
+        entry.id = self.s.new_id()
+        self.s.audit.append(entry)
+
+    def recent(self, programme_id, limit):
+        mine = [e for e in self.s.audit if e.programme_id == programme_id]
+        return sorted(mine, key=lambda e: (e.at, e.id), reverse=True)[:limit]
+
+
 class FakeUnitOfWork:
     def __init__(self, committed: Store):
         self.committed_store = committed
@@ -383,6 +442,9 @@ class FakeUnitOfWork:
         self.digests = FakeDigests(self._work)
         self.settings = FakeSettings(self._work)
         self.platform_state = FakePlatformState(self._work)
+        self.sign_ins = FakeSignIns(self._work)
+        self.organiser_sessions = FakeOrganiserSessions(self._work)
+        self.audit = FakeAudit(self._work)
         return self
 
     def __exit__(self, *exc):

@@ -1,5 +1,10 @@
 """One repository class per port in bot.ports, each mapping rows to bot.model dataclasses."""
 
+from storage.repositories.dashboard import (
+    SqlAuditRepository,
+    SqlOrganiserSessionRepository,
+    SqlSignInTokenRepository,
+)
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.people import (
     SqlExclusionRepository,
@@ -18,8 +23,10 @@ from storage.repositories.rounds import (
 from storage.repositories.settings import SqlPlatformStateRepository, SqlSettingRepository
 
 __all__ = [
+    "SqlAuditRepository",
     "SqlDigestRepository",
     "SqlExclusionRepository",
+    "SqlOrganiserSessionRepository",
     "SqlOutboxRepository",
     "SqlOutcomeRepository",
     "SqlPairRepository",
@@ -29,6 +36,7 @@ __all__ = [
     "SqlProgrammeRepository",
     "SqlRoundRepository",
     "SqlSettingRepository",
+    "SqlSignInTokenRepository",
     "SqlSitOutRepository",
     "SqlSiteRepository",
 ]

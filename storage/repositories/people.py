@@ -45,7 +45,7 @@ class SqlProgrammeRepository:
 
 
 def _site(row: Row[Any]) -> Site:
-    return Site(programme_id=row.programme_id, name=row.name, id=row.id)
+    return Site(programme_id=row.programme_id, name=row.name, id=row.id, retired_at=row.retired_at)
 
 
 class SqlSiteRepository:
@@ -69,6 +69,17 @@ class SqlSiteRepository:
         with conflicts_as(self._session, f"site '{site.name}' exists"):
             site.id = self._session.execute(statement).scalar_one()
         return site
+
+    def get(self, site_id: int) -> Site | None:
+        row = self._session.execute(select(sites).where(sites.c.id == site_id)).first()
+        return _site(row) if row else None
+
+    def save(self, site: Site) -> None:
+        statement = (
+            update(sites).where(sites.c.id == site.id).values(name=site.name, retired_at=site.retired_at)
+        )
+        with conflicts_as(self._session, f"site '{site.name}' exists"):
+            self._session.execute(statement)
 
 
 def _place(row: Row[Any]) -> Place:
@@ -95,14 +106,25 @@ class SqlPlaceRepository:
         return [_place(row) for row in self._session.execute(query)]
 
     def add(self, place: Place) -> Place:
-        values = {
-            "site_id": place.site_id,
-            "name": place.name,
-            "kind": place.kind.value,
-            "directions": place.directions,
-        }
-        place.id = self._session.execute(insert(places).values(values).returning(places.c.id)).scalar_one()
+        statement = insert(places).values(_place_values(place)).returning(places.c.id)
+        place.id = self._session.execute(statement).scalar_one()
         return place
+
+    def get(self, place_id: int) -> Place | None:
+        row = self._session.execute(select(places).where(places.c.id == place_id)).first()
+        return _place(row) if row else None
+
+    def save(self, place: Place) -> None:
+        self._session.execute(update(places).where(places.c.id == place.id).values(_place_values(place)))
+
+
+def _place_values(place: Place) -> dict[str, Any]:
+    return {
+        "site_id": place.site_id,
+        "name": place.name,
+        "kind": place.kind.value,
+        "directions": place.directions,
+    }
 
 
 def _participant(row: Row[Any]) -> Participant:

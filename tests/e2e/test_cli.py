@@ -307,3 +307,12 @@ def test_a_teams_admin_builds_the_app_package_with_only_the_app_id(tmp_path):
     assert (
         refused.returncode != 0 and "MICROSOFT_APP_ID" in refused.stderr and "Traceback" not in refused.stderr
     )
+
+
+def test_it_staff_print_a_sign_in_link_only_for_an_organiser(organiser: Organiser) -> None:
+    organiser.env["CORRIDOR_SLACK_ORGANISERS"] = "U0ORGANISER"
+    organiser.env["CORRIDOR_PUBLIC_URL"] = "https://corridor.trust.example"
+    printed = organiser.ok("admin", "link", "slack", "U0ORGANISER")
+    assert printed.startswith("https://corridor.trust.example/admin/signin?token=")
+    refused = organiser.refused("admin", "link", "slack", "U0SOMEONE")
+    assert "not an organiser" in refused and "token" not in refused

@@ -79,6 +79,9 @@ def test_the_unit_of_work_port_lists_every_repository_the_core_uses() -> None:
         "digests",
         "settings",
         "platform_state",
+        "sign_ins",
+        "organiser_sessions",
+        "audit",
     }
 
 

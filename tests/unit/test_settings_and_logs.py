@@ -72,3 +72,24 @@ def test_tokens_and_passwords_are_redacted_from_log_lines():
         redact("postgresql+psycopg://corridor:hunter2@db/x")
         == "postgresql+psycopg://corridor:[redacted]@db/x"
     )
+
+
+def test_the_dashboards_public_url_defaults_to_this_machine_and_port():
+    assert load({}).engine.public_url == "http://localhost:3000"
+    assert load({"CORRIDOR_PORT": "8080"}).engine.public_url == "http://localhost:8080"
+    given = load({"CORRIDOR_PUBLIC_URL": "https://corridor.trust.nhs.uk/"})
+    assert given.engine.public_url == "https://corridor.trust.nhs.uk"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["corridor.trust.nhs.uk", "ftp://corridor.trust.nhs.uk", "https://", "https://x:99999", "http://a/?q=1"],
+)
+def test_a_bad_public_url_is_named_with_what_it_should_be(value):
+    with pytest.raises(CorridorError, match="CORRIDOR_PUBLIC_URL must be"):
+        load({"CORRIDOR_PUBLIC_URL": value})
+
+
+def test_a_dashboard_sign_in_token_never_reaches_a_log_line():
+    line = 'GET /admin/signin?token=Zq3-x_9AbCdEfGh HTTP/1.1" 303'
+    assert "Zq3-x_9AbCdEfGh" not in redact(line)

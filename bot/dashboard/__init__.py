@@ -1,0 +1,82 @@
+"""The organisers' desk: the use cases the web dashboard offers, over the core's Context.
+
+The composition root builds one `Dashboard` and hands it to adapters.web, which never sees
+the Context, a unit of work or a repository. Every method returns plain dataclasses.
+"""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.dashboard import audit, overview, signin, sites
+from bot.dashboard.audit import AuditLine
+from bot.dashboard.overview import Overview
+from bot.dashboard.signin import DeskSession, StartedSession
+from bot.dashboard.sites import Change, PlaceView, SiteView
+from bot.model import Organiser
+
+__all__ = [
+    "AuditLine",
+    "Change",
+    "Dashboard",
+    "DeskSession",
+    "Organiser",
+    "Overview",
+    "PlaceView",
+    "SiteView",
+    "StartedSession",
+]
+
+
+class Dashboard:
+    def __init__(self, ctx: Context):
+        self._ctx = ctx
+
+    @property
+    def secure(self) -> bool:
+        """True when organisers reach the dashboard over https, so cookies must say Secure."""
+        return self._ctx.settings.public_url.lower().startswith("https://")
+
+    # Signing in and out
+
+    def start_session(self, token: str) -> StartedSession | None:
+        return signin.start_session(self._ctx, token)
+
+    def session(self, secret: str) -> DeskSession | None:
+        return signin.current_session(self._ctx, secret)
+
+    def sign_out(self, secret: str) -> None:
+        signin.end_session(self._ctx, secret)
+
+    # Reading
+
+    def overview(self) -> Overview:
+        return overview.overview(self._ctx)
+
+    def sites(self) -> list[SiteView]:
+        return sites.list_sites(self._ctx)
+
+    def site(self, site_id: int) -> SiteView | None:
+        return sites.find_site(self._ctx, site_id)
+
+    def place(self, place_id: int) -> PlaceView | None:
+        return sites.find_place(self._ctx, place_id)
+
+    def place_kinds(self) -> list[tuple[str, str]]:
+        return sites.place_kinds()
+
+    def audit_log(self) -> list[AuditLine]:
+        return audit.audit_log(self._ctx)
+
+    # Changing
+
+    def rename_site(self, who: Organiser, site_id: int, name: str) -> Change:
+        return sites.rename_site(self._ctx, who, site_id, name)
+
+    def retire_site(self, who: Organiser, site_id: int) -> Change:
+        return sites.retire_site(self._ctx, who, site_id)
+
+    def add_place(self, who: Organiser, site_id: int, name: str, kind: str, directions: str) -> Change:
+        return sites.add_place(self._ctx, who, site_id, name, kind, directions)
+
+    def edit_place(self, who: Organiser, place_id: int, name: str, kind: str, directions: str) -> Change:
+        return sites.edit_place(self._ctx, who, place_id, name, kind, directions)

@@ -1,0 +1,117 @@
+"""The dashboard's sign-in links, organiser sessions and audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, insert, select, update
+from sqlalchemy.orm import Session
+
+from bot.model import AuditEntry, Organiser, OrganiserSession, SignInToken
+from storage.repositories._sql import rows_touched
+from storage.tables import audit_log, organiser_sessions, sign_in_tokens
+
+
+def _organiser(row: Row[Any]) -> Organiser:
+    return Organiser(platform=row.platform, user_id=row.user_id, display_name=row.display_name)
+
+
+def _organiser_values(organiser: Organiser) -> dict[str, str]:
+    return {
+        "platform": organiser.platform,
+        "user_id": organiser.user_id,
+        "display_name": organiser.display_name,
+    }
+
+
+class SqlSignInTokenRepository:
+    def __init__(self, session: Session):
+        self._session = session
+
+    def add(self, token: SignInToken) -> None:
+        values = {
+            "token_hash": token.token_hash,
+            **_organiser_values(token.organiser),
+            "created_at": token.created_at,
+            "expires_at": token.expires_at,
+            "used_at": token.used_at,
+        }
+        self._session.execute(insert(sign_in_tokens).values(values))
+
+    def get(self, token_hash: str) -> SignInToken | None:
+        query = select(sign_in_tokens).where(sign_in_tokens.c.token_hash == token_hash)
+        row = self._session.execute(query).first()
+        if row is None:
+            return None
+        return SignInToken(row.token_hash, _organiser(row), row.created_at, row.expires_at, row.used_at)
+
+    def use(self, token_hash: str, at: datetime) -> bool:
+        # One UPDATE guarded by "not used yet": of two clicks racing, the database lets one win.
+        statement = (
+            update(sign_in_tokens)
+            .where(sign_in_tokens.c.token_hash == token_hash, sign_in_tokens.c.used_at.is_(None))
+            .values(used_at=at)
+        )
+        return rows_touched(self._session.execute(statement)) == 1
+
+
+class SqlOrganiserSessionRepository:
+    def __init__(self, session: Session):
+        self._session = session
+
+    def add(self, session: OrganiserSession) -> None:
+        values = {
+            "session_hash": session.session_hash,
+            **_organiser_values(session.organiser),
+            "created_at": session.created_at,
+            "expires_at": session.expires_at,
+            "ended_at": session.ended_at,
+        }
+        self._session.execute(insert(organiser_sessions).values(values))
+
+    def get(self, session_hash: str) -> OrganiserSession | None:
+        query = select(organiser_sessions).where(organiser_sessions.c.session_hash == session_hash)
+        row = self._session.execute(query).first()
+        if row is None:
+            return None
+        return OrganiserSession(
+            row.session_hash, _organiser(row), row.created_at, row.expires_at, row.ended_at
+        )
+
+    def end(self, session_hash: str, at: datetime) -> None:
+        statement = (
+            update(organiser_sessions)
+            .where(organiser_sessions.c.session_hash == session_hash, organiser_sessions.c.ended_at.is_(None))
+            .values(ended_at=at)
+        )
+        self._session.execute(statement)
+
+
+class SqlAuditRepository:
+    def __init__(self, session: Session):
+        self._session = session
+
+    def add(self, entry: AuditEntry) -> None:
+        values = {
+            "programme_id": entry.programme_id,
+            "at": entry.at,
+            **_organiser_values(entry.organiser),
+            "action": entry.action,
+            "detail": entry.detail,
+        }
+        entry.id = self._session.execute(
+            insert(audit_log).values(values).returning(audit_log.c.id)
+        ).scalar_one()
+
+    def recent(self, programme_id: int, limit: int) -> list[AuditEntry]:
+        query = (
+            select(audit_log)
+            .where(audit_log.c.programme_id == programme_id)
+            .order_by(audit_log.c.at.desc(), audit_log.c.id.desc())
+            .limit(limit)
+        )
+        return [
+            AuditEntry(row.programme_id, row.at, _organiser(row), row.action, row.detail, row.id)
+            for row in self._session.execute(query)
+        ]
