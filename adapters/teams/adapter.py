@@ -27,14 +27,21 @@ SORRY = (
 class TeamsAdapter:
     """`attach(web_app)` adds POST /api/messages; `.notifier` delivers the Teams outbox."""
 
-    def __init__(self, ctx: Context, config: TeamsConfig, *, limiter: TeamsRateLimiter | None = None):
+    def __init__(
+        self,
+        ctx: Context,
+        config: TeamsConfig,
+        *,
+        limiter: TeamsRateLimiter | None = None,
+        auth: CorridorAuthentication | None = None,
+    ):
         if not config.authenticated and not config.dev_mode:
             raise CorridorError(
                 "Teams needs MICROSOFT_APP_ID (or CORRIDOR_TEAMS_DEV_MODE=1 for local testing)."
             )
         self.ctx = ctx
         self.config = config
-        self.auth = CorridorAuthentication(config)
+        self.auth = auth or CorridorAuthentication(config)
         self.cloud = CloudAdapter(self.auth)
         self.cloud.on_turn_error = self._on_turn_error
         self.bot = CorridorTeamsBot(ctx, config)
@@ -57,7 +64,7 @@ class TeamsAdapter:
         )
 
     async def close(self) -> None:
-        """Close the HTTP sessions kept for calls to the Bot Connector."""
+        """Close the HTTP sessions kept for the Bot Connector and the identity providers."""
         await self.auth.close()
 
     async def _messages(self, request: web.Request) -> web.StreamResponse:
