@@ -1,4 +1,4 @@
-"""The public keys an identity provider signs incoming Teams tokens with, fetched off the beaten path.
+"""The public keys an identity provider signs incoming Teams tokens with, fetched without blocking.
 
 The SDK fetches these (`_OpenIdMetadata._refresh`) with blocking `requests.get` calls and no
 timeout, inside async code: while login.botframework.com hangs, the whole server hangs with
@@ -25,9 +25,9 @@ from jwt.algorithms import RSAAlgorithm
 log = logging.getLogger("corridor.teams")
 
 KEYS_FRESH_FOR_SECONDS = 24 * 3600  # the SDK's own refresh interval
-UNKNOWN_KEY_PAUSE_SECONDS = (
-    3600  # a token naming a key nobody knows asks again once an hour at most, as the SDK does
-)
+# A token naming a key nobody knows makes us ask again once an hour at most, as the SDK does:
+# made-up key ids must not turn into a stream of requests to the identity provider.
+UNKNOWN_KEY_PAUSE_SECONDS = 3600
 
 
 class SigningKeysUnavailable(Exception):

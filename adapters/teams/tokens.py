@@ -65,7 +65,7 @@ class TokenCheck:
             async with asyncio.timeout(self.timeout):
                 key = await provider.keys.find(header["kid"])
         except (TimeoutError, SigningKeysUnavailable):
-            raise Refused("the signing keys could not be fetched in time") from None
+            raise Refused("the identity provider gave no signing keys in time") from None
         if key is None:
             raise Refused("signed with a key the identity provider does not publish")
         if key.endorsements and channel_id not in key.endorsements:

@@ -146,6 +146,11 @@ def _another_key(identity, url):
     return bearer(identity.token(APP_ID, url, key=new_key()))
 
 
+def _key_not_endorsed_for_teams(identity, url):
+    identity.endorsements = ["webchat"]  # before the keys are first fetched
+    return bearer(identity.token(APP_ID, url))
+
+
 NOW = int(time.time())
 BAD_HEADERS = {  # name: (identity provider, the activity's serviceUrl) -> headers
     "missing header": _plain({}),
@@ -166,6 +171,7 @@ BAD_HEADERS = {  # name: (identity provider, the activity's serviceUrl) -> heade
     "no issuer": _signed(iss=None),
     "unknown key id": _signed(kid="a-key-nobody-published"),
     "signed with another key": _another_key,
+    "key not endorsed for Teams": _key_not_endorsed_for_teams,
     "another service url": _signed(serviceurl="http://127.0.0.1:9/"),
     "skill token": _signed(ver="1.0", appid=ANOTHER_APP),
     "emulator token for another app": _signed(
