@@ -81,7 +81,7 @@ class SigningKeys:
         return self._fetching is not None and not self._fetching.done()
 
     def _start_fetch(self) -> asyncio.Task:
-        if not self._busy():
+        if self._fetching is None or self._fetching.done():
             self._fetching = asyncio.get_running_loop().create_task(self._fetch())
         return self._fetching
 

@@ -45,18 +45,20 @@ class FakeIdentityProvider:
         self.asked: list[str] = []  # the paths asked for, in order
         self.hanging = False
         self._closing = asyncio.Event()
-        self._runner: web.AppRunner | None = None
+        self._runner = web.AppRunner(self._app(), access_log=None, shutdown_timeout=0.5)
         self.url = ""
 
     @property
     def metadata_url(self) -> str:
         return f"{self.url}v1/.well-known/openidconfiguration"
 
-    async def __aenter__(self) -> FakeIdentityProvider:
+    def _app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/v1/.well-known/openidconfiguration", self._metadata)
         app.router.add_get("/v1/.well-known/keys", self._keys)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+        return app
+
+    async def __aenter__(self) -> FakeIdentityProvider:
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
         host, port = self._runner.addresses[0][:2]

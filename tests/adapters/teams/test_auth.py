@@ -45,7 +45,9 @@ class OfflineCredentialFactory(PasswordServiceClientCredentialFactory):
 
 
 def guarded_config() -> TeamsConfig:
-    return TeamsConfig.from_env({"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": SECRET})
+    config = TeamsConfig.from_env({"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": SECRET})
+    assert config is not None
+    return config
 
 
 def authentication(metadata_url: str, **options) -> CorridorAuthentication:
