@@ -42,7 +42,7 @@ from adapters.teams.tokens import Refused, TokenCheck
 
 log = logging.getLogger("corridor.teams")
 REQUEST_TIMEOUT_SECONDS = 30
-# Bot Framework gives a bot 15 s to answer; an identity provider that has not answered in 3 s
+# Bot Framework gives up on a bot after about 15 s; an identity provider that has not answered in 3 s
 # will not, and the request is refused rather than held.
 TOKEN_CHECK_TIMEOUT_SECONDS = 3.0
 CHANNEL_METADATA_URL = AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL
