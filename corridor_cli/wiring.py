@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the platforms' libraries load only when a platform is switc
     from adapters.slack.app import SlackAdapter
     from adapters.slack.config import SlackConfig
     from adapters.teams.adapter import TeamsAdapter
+    from adapters.teams.auth import CorridorAuthentication
     from adapters.teams.config import TeamsConfig
     from adapters.teams.limiter import TeamsRateLimiter
 
@@ -65,8 +66,14 @@ def slack_adapter(ctx: Context, config: SlackConfig) -> SlackAdapter:
 
 
 def teams_adapter(
-    ctx: Context, config: TeamsConfig, *, limiter: TeamsRateLimiter | None = None
+    ctx: Context,
+    config: TeamsConfig,
+    *,
+    limiter: TeamsRateLimiter | None = None,
+    auth: CorridorAuthentication | None = None,
 ) -> TeamsAdapter:
     from adapters.teams.adapter import TeamsAdapter
 
-    return TeamsAdapter(config, chat=CoreChat(ctx), state=StoredPlatformState(ctx, "teams"), limiter=limiter)
+    return TeamsAdapter(
+        config, chat=CoreChat(ctx), state=StoredPlatformState(ctx, "teams"), limiter=limiter, auth=auth
+    )

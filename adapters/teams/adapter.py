@@ -34,13 +34,14 @@ class TeamsAdapter:
         chat: Chat,
         state: PlatformStore,
         limiter: TeamsRateLimiter | None = None,
+        auth: CorridorAuthentication | None = None,
     ):
         if not config.authenticated and not config.dev_mode:
             raise CorridorError(
                 "Teams needs MICROSOFT_APP_ID (or CORRIDOR_TEAMS_DEV_MODE=1 for local testing)."
             )
         self.config = config
-        self.auth = CorridorAuthentication(config)
+        self.auth = auth or CorridorAuthentication(config)
         self.cloud = CloudAdapter(self.auth)
         self.cloud.on_turn_error = self._on_turn_error
         self.bot = CorridorTeamsBot(chat, state, config)
@@ -63,7 +64,7 @@ class TeamsAdapter:
         )
 
     async def close(self) -> None:
-        """Close the HTTP sessions kept for calls to the Bot Connector."""
+        """Close the HTTP sessions kept for the Bot Connector and the identity providers."""
         await self.auth.close()
 
     async def _messages(self, request: web.Request) -> web.StreamResponse:

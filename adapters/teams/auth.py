@@ -1,9 +1,14 @@
-"""The Bot Framework adapter, with the SDK's own authentication and two changes to its HTTP clients.
+"""The Bot Framework adapter's authentication: incoming tokens checked by Corridor, outgoing
+calls by the SDK with two changes to its HTTP clients.
 
-Incoming requests are checked by the SDK (`ConfigurationBotFrameworkAuthentication`): with
-an app id, a request without a valid token raises PermissionError, which CloudAdapter turns
-into 401. Outgoing calls carry a token for the app id; with no app id (dev mode) they carry
-none, as the Bot Framework Emulator expects.
+Incoming requests are checked by `TokenCheck` under the SDK's rules, with signing keys fetched
+over aiohttp within TOKEN_CHECK_TIMEOUT_SECONDS and kept for a day (the SDK's own check
+fetches them with blocking calls and no timeout, and lets a malformed or expired token escape
+as HTTP 500). With an app id, a request without a valid token raises PermissionError, which
+CloudAdapter turns into 401, after one WARNING line that names the reason and never the token.
+With no app id (dev mode) a request without a token is let in, as the SDK lets it in.
+Outgoing calls carry a token for the app id; with no app id they carry none, as the Bot
+Framework Emulator expects.
 
 1. No hidden retries. The SDK's HTTP client (msrest over requests) retries failed
    connections by itself, sleeping in a worker thread. Corridor's outbox owns retries, so
@@ -18,20 +23,30 @@ none, as the Bot Framework Emulator expects.
 
 from __future__ import annotations
 
+import logging
+
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, CallerIdConstants
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import (
     AuthenticateRequestResult,
     AuthenticationConstants,
     ClaimsIdentity,
     ConnectorFactory,
+    ServiceClientCredentialsFactory,
     UserTokenClient,
 )
 
 from adapters.teams.config import TeamsConfig
+from adapters.teams.tokens import Refused, TokenCheck
 
+log = logging.getLogger("corridor.teams")
 REQUEST_TIMEOUT_SECONDS = 30
+# Bot Framework gives up on a bot after about 15 s; an identity provider that has not answered in 3 s
+# will not, and the request is refused rather than held.
+TOKEN_CHECK_TIMEOUT_SECONDS = 3.0
+CHANNEL_METADATA_URL = AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL
+EMULATOR_METADATA_URL = AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL
 MAX_CLIENTS = 64  # service addresses are few: one per region Teams routes the tenant through
 
 
@@ -60,18 +75,57 @@ def _single_try(client: ConnectorClient, timeout: float) -> ConnectorClient:
 
 
 class CorridorAuthentication(ConfigurationBotFrameworkAuthentication):
-    def __init__(self, config: TeamsConfig, timeout: float = REQUEST_TIMEOUT_SECONDS):
-        super().__init__(config.sdk_settings())
+    """The metadata URLs are the identity providers' OpenID configuration documents; tests
+    point them at a loopback server. `credentials_factory` (default: the SDK's, from the
+    config) makes the tokens outgoing calls carry; tests give one that needs no network."""
+
+    def __init__(
+        self,
+        config: TeamsConfig,
+        timeout: float = REQUEST_TIMEOUT_SECONDS,
+        *,
+        channel_metadata_url: str = CHANNEL_METADATA_URL,
+        emulator_metadata_url: str = EMULATOR_METADATA_URL,
+        token_timeout: float = TOKEN_CHECK_TIMEOUT_SECONDS,
+        credentials_factory: ServiceClientCredentialsFactory | None = None,
+    ):
+        super().__init__(config.sdk_settings(), credentials_factory=credentials_factory)
+        self.config = config
         self.timeout = timeout
+        self.tokens = TokenCheck(
+            config.app_id,
+            channel_metadata_url=channel_metadata_url,
+            emulator_metadata_url=emulator_metadata_url,
+            timeout=token_timeout,
+        )
         self._clients: dict[tuple[str, str | None], ConnectorClient] = {}
         self._token_clients: dict[str | None, UserTokenClient] = {}
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
-        result = await super().authenticate_request(activity, auth_header)
-        result.connector_factory = _ReusedConnectorFactory(
-            result.connector_factory, self._clients, self.timeout
-        )
+        if not auth_header and not self.config.authenticated:  # dev mode: the SDK's anonymous identity
+            result = await super().authenticate_request(activity, auth_header)
+            result.connector_factory = _ReusedConnectorFactory(
+                result.connector_factory, self._clients, self.timeout
+            )
+            return result
+        identity = ClaimsIdentity(await self._verified_claims(activity, auth_header), True)
+        # What the SDK's public-cloud authentication returns for a channel or Emulator token.
+        result = AuthenticateRequestResult()
+        result.claims_identity = identity
+        result.audience = self.get_originating_audience()
+        result.caller_id = CallerIdConstants.public_azure_channel
+        result.connector_factory = self.create_connector_factory(identity)
         return result
+
+    async def _verified_claims(self, activity: Activity, auth_header: str) -> dict:
+        try:
+            return await self.tokens.claims(auth_header, activity.channel_id, activity.service_url)
+        except Refused as refusal:
+            reason = refusal.reason
+        except Exception as problem:  # a token shaped to trip the checks is still only a refusal
+            reason = f"the token could not be checked ({type(problem).__name__})"
+        log.warning("Teams request refused with 401: %s", reason)
+        raise PermissionError(reason)
 
     def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
         inner = super().create_connector_factory(claims_identity)
@@ -87,7 +141,8 @@ class CorridorAuthentication(ConfigurationBotFrameworkAuthentication):
         return self._token_clients[app_id]
 
     async def close(self) -> None:
-        """Close the kept clients' HTTP sessions."""
+        """Close the kept clients' HTTP sessions and the identity providers'."""
+        await self.tokens.close()
         clients = list(self._clients.values())
         self._clients.clear()
         for client in clients:

@@ -85,17 +85,20 @@ def person(name: str, aad: str | None = None, email: str | None = None) -> Perso
 class TeamsHospital:
     """The core (fakes), the Teams endpoint (real HTTP), the fake connector, and activity builders."""
 
-    def __init__(self, connector: FakeBotConnector, config: TeamsConfig, limiter=None):
+    def __init__(self, connector: FakeBotConnector, config: TeamsConfig, limiter=None, auth=None):
         self.connector = connector
         self.uow = FakeUnitOfWorkFactory()
         self.clock = FakeClock(MONDAY_9AM)
         self.ctx = Context(self.uow, self.clock, FixedSeeds(), EngineSettings(), charts=PngCharts())
-        self.teams = teams_adapter(self.ctx, config, limiter=limiter or TeamsRateLimiter(max_wait=0.5))
+        self.teams = teams_adapter(
+            self.ctx, config, limiter=limiter or TeamsRateLimiter(max_wait=0.5), auth=auth
+        )
         self.client: TestClient | None = None
         seed_hospital(self.uow, self.ctx.settings)
 
     async def start(self) -> None:
         app = web.Application()
+        app.router.add_get("/healthz", _healthy)  # as `corridor serve` has, to see the loop is free
         self.teams.attach(app)
         await self.teams.start()
         self.client = TestClient(TestServer(app, host="127.0.0.1", port=0))
@@ -229,6 +232,10 @@ class TeamsHospital:
     def state(self, key: str):
         found = self.store().platform_state.get(("teams", key))
         return found
+
+
+async def _healthy(request: web.Request) -> web.Response:
+    return web.Response(text="ok")
 
 
 def dev_config(**changes) -> TeamsConfig:
