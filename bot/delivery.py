@@ -2,7 +2,8 @@
 
 Claims are leases, not held locks, so a worker that dies mid-batch only delays its
 messages until the lease runs out; a message is marked sent straight after its send, so
-at most the one in flight when a worker is killed can go out twice.
+at most those in flight (sent, or sent and waiting for their record) when a worker is
+killed can go out twice.
 
 Sends run on the event loop; every database transaction (the claim and each message's
 record) runs in a thread, so a slow or stalled database holds up delivery but never the
