@@ -32,6 +32,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.pairing
 	$(BIN)/python -m bench.persist
+	$(BIN)/python -m bench.slack_ack_busy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -2,7 +2,12 @@
 
 Claims are leases, not held locks, so a worker that dies mid-batch only delays its
 messages until the lease runs out; a message is marked sent straight after its send, so
-at most the one in flight when a worker is killed can go out twice.
+at most those in flight (sent, or sent and waiting for their record) when a worker is
+killed can go out twice.
+
+Sends run on the event loop; every database transaction (the claim and each message's
+record) runs in a thread, so a slow or stalled database holds up delivery but never the
+loop that answers health checks and acknowledges Slack within its 3 seconds.
 """
 
 from __future__ import annotations
@@ -10,10 +15,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
+from bot.config import EngineSettings
 from bot.context import Context
 from bot.model import OutboxMessage
 from bot.ports import Notifier, PermanentFailure, RetryLater
@@ -52,7 +59,7 @@ class DeliveryWorker:
         batch: int = 50,
         concurrency: int = 8,
         rng: random.Random | None = None,
-    ):
+    ) -> None:
         self.ctx = ctx
         self.notifiers = dict(notifiers)
         self.batch = batch
@@ -61,15 +68,22 @@ class DeliveryWorker:
 
     async def deliver_due(self) -> DeliveryReport:
         """One batch: whatever is due now, up to the batch size."""
-        messages = self._claim()
+        messages = await asyncio.to_thread(self._claim)
         report = DeliveryReport()
         if not messages:
             return report
         gate = asyncio.Semaphore(self.concurrency)
+        # The records are written one at a time, as they were when they ran on the loop:
+        # eight sends in flight then hold one thread and one connection, not eight taken
+        # from the pool that also serves the adapters' requests (and SQLite writes one at a
+        # time anyway). Made per batch because an asyncio lock belongs to one loop.
+        books = asyncio.Lock()
 
         async def one(message: OutboxMessage) -> None:
             async with gate:
-                report.add(await self._deliver(message))
+                record = await self._send(message)
+                async with books:
+                    report.add(await asyncio.to_thread(record))
 
         await asyncio.gather(*(one(m) for m in messages))
         return report
@@ -92,7 +106,8 @@ class DeliveryWorker:
             uow.commit()
         return messages
 
-    async def _deliver(self, message: OutboxMessage) -> DeliveryReport:
+    async def _send(self, message: OutboxMessage) -> Callable[[], DeliveryReport]:
+        """Sends the message; returns the record of what happened, for a thread to write."""
         notifier = self.notifiers.get(message.platform)
         try:
             if notifier is None:
@@ -100,15 +115,18 @@ class DeliveryWorker:
             await notifier.send(message)
         except RetryLater as problem:
             if problem.rate_limited:
-                return self._wait_for_rate_limit(message, problem)
-            return self._retry(message, problem.error, problem.retry_after)
+                return partial(self._wait_for_rate_limit, message, problem)
+            return partial(self._retry, message, problem.error, problem.retry_after)
         except PermanentFailure as problem:
-            return self._fail(message, problem.error)
+            return partial(self._fail, message, problem.error)
         except Exception as problem:  # a bug or an unexpected transport error: retry, never lose
             log.exception("sending outbox message %s failed unexpectedly", message.id)
-            return self._retry(message, type(problem).__name__, None)
+            return partial(self._retry, message, type(problem).__name__, None)
+        return partial(self._mark_sent, message)
+
+    def _mark_sent(self, message: OutboxMessage) -> DeliveryReport:
         with self.ctx.uow() as uow:
-            uow.outbox.mark_sent(message.id, self.ctx.clock.now())
+            uow.outbox.mark_sent(_stored_id(message), self.ctx.clock.now())
             uow.commit()
         return DeliveryReport(sent=1)
 
@@ -119,7 +137,7 @@ class DeliveryWorker:
         delay = backoff(attempts, retry_after, self.ctx.settings, self.rng)
         with self.ctx.uow() as uow:
             uow.outbox.mark_retry(
-                message.id, attempts, self.ctx.clock.now() + timedelta(seconds=delay), error
+                _stored_id(message), attempts, self.ctx.clock.now() + timedelta(seconds=delay), error
             )
             uow.commit()
         log.info("message %s will be retried in %.1fs: %s", message.id, delay, error)
@@ -131,23 +149,32 @@ class DeliveryWorker:
             return self._fail(message, f"{problem.error} (still rate limited after {RATE_LIMIT_PATIENCE})")
         delay = backoff(max(message.attempts, 1), problem.retry_after, self.ctx.settings, self.rng)
         with self.ctx.uow() as uow:
-            uow.outbox.mark_retry(message.id, message.attempts, now + timedelta(seconds=delay), problem.error)
+            uow.outbox.mark_retry(
+                _stored_id(message), message.attempts, now + timedelta(seconds=delay), problem.error
+            )
             uow.commit()
         return DeliveryReport(retried=1)
 
     def _fail(self, message: OutboxMessage, error: str, attempts: int | None = None) -> DeliveryReport:
         with self.ctx.uow() as uow:
-            uow.outbox.mark_failed(message.id, attempts or message.attempts + 1, error)
+            uow.outbox.mark_failed(_stored_id(message), attempts or message.attempts + 1, error)
             uow.commit()
         log.warning("message %s (%s to %s) failed: %s", message.id, message.kind, message.platform, error)
         return DeliveryReport(failed=1)
 
 
-def backoff(attempts: int, retry_after: float | None, settings, rng: random.Random) -> float:
+def _stored_id(message: OutboxMessage) -> int:
+    # Claimed messages come out of the outbox, so only a bug could bring one without an id.
+    if message.id is None:
+        raise ValueError(f"outbox message {message.key!r} was never stored")
+    return message.id
+
+
+def backoff(attempts: int, retry_after: float | None, settings: EngineSettings, rng: random.Random) -> float:
     """When the platform says when to come back (Retry-After), that plus a little jitter so a
     crowd of waiting messages doesn't return in one burst; otherwise exponential backoff
     with jitter, capped."""
     if retry_after is not None:
         return retry_after + rng.uniform(0, min(RETRY_AFTER_JITTER_SECONDS, retry_after / 10 + 0.05))
-    ceiling = min(settings.retry_cap_seconds, settings.retry_base_seconds * 2 ** (attempts - 1))
+    ceiling = min(settings.retry_cap_seconds, settings.retry_base_seconds * 2.0 ** (attempts - 1))
     return ceiling / 2 + rng.uniform(0, ceiling / 2)

@@ -14,6 +14,9 @@ _JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 *
 
 
 def build_scheduler(jobs: Jobs, delivery_interval: float = 2.0) -> AsyncIOScheduler:
+    """The bodies that touch the database are plain functions, which AsyncIOScheduler runs in
+    its thread pool; the one coroutine, delivery, keeps its database work in threads itself.
+    A database call in a coroutine job would stall the loop that answers Slack and /healthz."""
     settings = jobs.ctx.settings
     zone = settings.timezone
     scheduler = AsyncIOScheduler(timezone=zone, job_defaults=_JOB_DEFAULTS)
