@@ -21,6 +21,7 @@ from adapters.slack import SlackAdapter, SlackConfig
 from bot.delivery import DeliveryWorker
 from bot.model import OutboxStatus
 from bot.rounds import run_round
+from corridor_cli.wiring import slack_adapter
 from scheduler.jobs import Jobs
 from scheduler.service import build_scheduler
 from tests.adapters.slack.conftest import CLINICIANS, MANAGERS, make_context, slack_env
@@ -125,7 +126,7 @@ async def test_health_checks_and_slack_are_answered_while_the_database_stalls_mi
     ctx = make_context()
     database = StallingDatabase(ctx.uow)
     ctx.uow = database
-    adapter = SlackAdapter(ctx, SlackConfig.from_env(slack_env(fake_slack)))
+    adapter = slack_adapter(ctx, SlackConfig.from_env(slack_env(fake_slack)))
     async with served(adapter) as base, aiohttp.ClientSession() as session:
         side = SlackSide(session, f"{base}/slack/events", fake_slack, adapter)
         staff = [(user_id, "clinician") for user_id, _, _ in CLINICIANS]
