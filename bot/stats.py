@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from bot.context import Context, default_programme
 from bot.digest import shown
 from bot.model import Role, Status
-from bot.weeks import week_of
 
 
 @dataclass
@@ -20,7 +19,6 @@ class ProgrammeStats:
     last_round_pairs: int
     outbox: dict[str, int]
     failures: list[str] = field(default_factory=list)
-    this_week_has_round: bool = False
 
     def lines(self) -> list[str]:
         people = self.people
@@ -68,7 +66,6 @@ def programme_stats(ctx: Context) -> ProgrammeStats:
             last_round_pairs=len(pairs),
             outbox=uow.outbox.counts(programme.saved_id),
             failures=failures,
-            this_week_has_round=bool(recent) and recent[0].week == week_of(today),
         )
 
 

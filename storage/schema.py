@@ -46,10 +46,6 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def is_up_to_date(engine: Engine) -> bool:
-    return current_revision(engine) == head_revision()
-
-
 def upgrade(url_or_engine: str | URL | Engine, revision: str = "head") -> None:
     """Apply pending migrations in one transaction (PostgreSQL and SQLite both roll back DDL)."""
     engine, owned = _engine(url_or_engine)

@@ -363,10 +363,6 @@ class FakeSettings(_Repo):
     def put(self, programme_id, key, value):
         self.s.settings[(programme_id, key)] = value
 
-    def delete_matching(self, programme_id, value):
-        for key in [k for k, v in self.s.settings.items() if k[0] == programme_id and v == value]:
-            del self.s.settings[key]
-
 
 class FakePlatformState(_Repo):
     def get(self, platform, key):

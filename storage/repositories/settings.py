@@ -26,10 +26,6 @@ class SqlSettingRepository:
         )
         self._session.execute(statement)
 
-    def delete_matching(self, programme_id: int, value: str) -> None:
-        statement = delete(settings).where(settings.c.programme_id == programme_id, settings.c.value == value)
-        self._session.execute(statement)
-
 
 class SqlPlatformStateRepository:
     def __init__(self, session: Session):

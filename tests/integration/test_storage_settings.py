@@ -17,13 +17,7 @@ def test_an_organiser_sets_and_changes_the_digest_channel(uow_factory, hospital)
 
     with uow_factory() as uow:
         assert uow.settings.get(programme_id, "digest_channel") == "C222"
-        # The channel was archived: every setting pointing at it goes.
-        uow.settings.delete_matching(programme_id, "C222")
-        uow.commit()
-
-    with uow_factory() as uow:
-        assert uow.settings.get(programme_id, "digest_channel") is None
-        assert uow.settings.get(programme_id, "alerts_channel") is None
+        assert uow.settings.get(programme_id, "alerts_channel") == "C222"
         assert uow.settings.get(programme_id, "timezone") == "Europe/London"
 
 
