@@ -9,12 +9,14 @@ details are deleted from the outbox, sent or not, and so is any platform state
 from __future__ import annotations
 
 from bot.context import Context
+from bot.erasure_register import put_on_register
 from bot.model import ERASED_NAME, Participant
 from bot.ports import UnitOfWork
 
 
 def erase(uow: UnitOfWork, ctx: Context, person: Participant) -> int:
     """Returns how many outbox messages were removed."""
+    put_on_register(uow, ctx, person)
     removed = 0
     for message in uow.outbox.mentioning(person.saved_id):
         uow.outbox.erase(message.saved_id)

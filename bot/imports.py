@@ -13,8 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.context import Context, default_programme
+from bot.erasure_register import digests_of
 from bot.errors import CorridorError
 from bot.model import MAX_CAPACITY, Exclusion, Participant, Place, PlaceKind, Role, Site
+from bot.ports import UnitOfWork
 
 PLATFORMS = ("slack", "teams", "console")
 PARTICIPANT_COLUMNS = ("platform", "user_id", "name", "email", "role", "site", "department", "capacity")
@@ -199,13 +201,36 @@ def _capacity(text: str, role: Role) -> int:
     return int(text)
 
 
-def import_staff(ctx: Context, text: str) -> tuple[int, int]:
-    """Enrols everyone in the file (or updates them); returns (added, updated)."""
-    added = updated = 0
+@dataclass(frozen=True)
+class StaffImport:
+    added: int
+    updated: int
+    # On the erasure register: they asked to be forgotten, and only they can undo that.
+    skipped_erased: int = 0
+
+    def summary(self, source: str) -> str:
+        text = f"Enrolled {self.added} new participant(s) and updated {self.updated} from {source}."
+        if self.skipped_erased:
+            who = "person" if self.skipped_erased == 1 else "people"
+            text += (
+                f" Skipped {self.skipped_erased} {who} who asked to be erased: Corridor will not enrol "
+                "them again from a list; they can come back by typing `join` themselves."
+            )
+        return text
+
+
+def import_staff(ctx: Context, text: str) -> StaffImport:
+    """Enrols everyone in the file (or updates them), except anyone on the erasure register."""
+    added = updated = skipped = 0
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
         sites = {s.name: s for s in uow.sites.list(programme.saved_id)}
-        for row in read_staff(text, list(sites)):
+        rows = read_staff(text, list(sites))
+        erased = _erased_rows(uow, ctx, rows)
+        for index, row in enumerate(rows):
+            if index in erased:
+                skipped += 1
+                continue
             person = uow.participants.find(programme.saved_id, row.platform, row.user_id)
             if person is None:
                 uow.participants.add(_participant(programme.saved_id, row, sites[row.site].saved_id, ctx))
@@ -215,7 +240,16 @@ def import_staff(ctx: Context, text: str) -> tuple[int, int]:
                 uow.participants.save(person)
                 updated += 1
         uow.commit()
-    return added, updated
+    return StaffImport(added, updated, skipped)
+
+
+def _erased_rows(uow: UnitOfWork, ctx: Context, rows: list[StaffRow]) -> set[int]:
+    """Indexes of the rows whose id or email is on the register, asked in one go."""
+    owner: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        for found in digests_of(ctx, row.platform, row.user_id, row.email):
+            owner[found] = index
+    return {owner[found] for found in uow.erasure_register.registered(owner)}
 
 
 def _participant(programme_id: int, row: StaffRow, site_id: int, ctx: Context) -> Participant:

@@ -113,7 +113,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int | None:
         return _teams_package(settings, args.out)
     from corridor_cli.wiring import build_context
 
-    ctx = build_context(settings.database_url, settings.engine)
+    ctx = build_context(settings.database_url, settings.engine, erasure_key_file=settings.erasure_key_file)
     return _COMMANDS[args.command](ctx, args)
 
 
@@ -174,8 +174,7 @@ def _places(ctx: Context, args: argparse.Namespace) -> int:
 def _participants(ctx: Context, args: argparse.Namespace) -> int:
     from bot.imports import import_staff
 
-    added, updated = import_staff(ctx, _read(args.file))
-    print(f"Enrolled {added} new participant(s) and updated {updated} from {args.file}.")
+    print(import_staff(ctx, _read(args.file)).summary(args.file))
     return 0
 
 

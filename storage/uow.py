@@ -11,6 +11,7 @@ from storage.errors import is_unique_violation
 from storage.repositories import (
     SqlAuditRepository,
     SqlDigestRepository,
+    SqlErasureRegisterRepository,
     SqlExclusionRepository,
     SqlOrganiserSessionRepository,
     SqlOutboxRepository,
@@ -53,6 +54,7 @@ class SqlUnitOfWork:
         self.sign_ins = SqlSignInTokenRepository(session)
         self.organiser_sessions = SqlOrganiserSessionRepository(session)
         self.audit = SqlAuditRepository(session)
+        self.erasure_register = SqlErasureRegisterRepository(session)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -247,6 +248,34 @@ def test_an_organisers_first_week(set_up: Organiser) -> None:
     digest = org.ok("digest", "send", "--month", "2026-11", "--dry-run")
     assert "November 2026" in digest
     assert "Amara" not in digest and "Okafor" not in digest
+
+
+def _join(org: Organiser, user_id: str, name: str, text: str) -> str:
+    """The person types `join` from their own account."""
+    from bot.chat import handle
+    from bot.context import Sender
+
+    ctx = org.context()
+    try:
+        return handle(ctx, Sender("console", user_id, name), text).text
+    finally:
+        ctx.uow.engine.dispose()
+
+
+def test_an_erased_person_stays_erased_when_the_staff_list_comes_round_again(set_up: Organiser) -> None:
+    org = set_up
+    key = org.folder / "c.erasure-key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600  # made on first start, beside the database
+    assert "Erased console user U1" in org.ok("forget", "console", "U1")
+
+    month_later = org.ok("participants", "import", "staff.csv")
+    assert "Enrolled 0 new participant(s) and updated 4" in month_later
+    assert "Skipped 1 person who asked to be erased" in month_later
+    assert "Active: 2 clinician(s), 2 manager(s)" in org.status()
+
+    assert "Welcome back" in _join(org, "U1", "Dr Amara Okafor", "join clinician St Mary's")
+    assert "Active: 3 clinician(s), 2 manager(s)" in org.status()
+    assert "updated 5" in org.ok("participants", "import", "staff.csv")
 
 
 def test_a_bad_places_file_is_rejected_whole(organiser: Organiser) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.imports import ImportRejected, import_places, import_staff, read_places
+from bot.imports import ImportRejected, StaffImport, import_places, import_staff, read_places
 from corridor_cli.yaml_lines import load_with_lines
 
 PLACES = """\
@@ -40,9 +40,9 @@ def test_a_bad_place_kind_is_reported_with_its_line_and_nothing_is_imported(hosp
 
 
 def test_the_staff_list_enrols_everyone_and_updates_on_reimport(hospital):
-    assert import_staff(hospital.ctx, STAFF) == (2, 0)
+    assert import_staff(hospital.ctx, STAFF) == StaffImport(2, 0)
     assert hospital.person("aad-2").capacity == 2
-    assert import_staff(hospital.ctx, STAFF) == (0, 2)
+    assert import_staff(hospital.ctx, STAFF) == StaffImport(0, 2)
 
 
 @pytest.mark.parametrize(
