@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bot.context import Context, default_programme
 from bot.erasure_register import digests_of
 from bot.errors import CorridorError
-from bot.model import MAX_CAPACITY, Exclusion, Participant, Place, PlaceKind, Role, Site
+from bot.model import ERASED_NAME, MAX_CAPACITY, Exclusion, Participant, Place, PlaceKind, Role, Site
 from bot.ports import UnitOfWork
 
 PLATFORMS = ("slack", "teams", "console")
@@ -224,7 +224,8 @@ def import_staff(ctx: Context, text: str) -> StaffImport:
     added = updated = skipped = 0
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
-        sites = {s.name: s for s in uow.sites.list(programme.saved_id)}
+        # Not the placeholder erased people are moved to: nobody is based there.
+        sites = {s.name: s for s in uow.sites.list(programme.saved_id) if s.name != ERASED_NAME}
         rows = read_staff(text, list(sites))
         erased = _erased_rows(uow, ctx, rows)
         for index, row in enumerate(rows):
