@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import Conflict
+from storage.engine import scrub_freed_pages
 from storage.errors import is_unique_violation
 from storage.repositories import (
     SqlAuditRepository,
@@ -27,6 +28,7 @@ from storage.repositories import (
     SqlSiteRepository,
     SqlSitOutRepository,
 )
+from storage.repositories.erasure import ERASED_IN_SESSION
 
 
 class SqlUnitOfWork:
@@ -66,6 +68,7 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         session = self._require_session()
+        erased = session.info.pop(ERASED_IN_SESSION, False)
         try:
             session.commit()
         except IntegrityError as error:
@@ -73,9 +76,13 @@ class SqlUnitOfWork:
             if is_unique_violation(error):
                 raise Conflict(str(error.orig)) from error
             raise
+        if erased:
+            scrub_freed_pages(session.get_bind().engine)
 
     def rollback(self) -> None:
-        self._require_session().rollback()
+        session = self._require_session()
+        session.info.pop(ERASED_IN_SESSION, None)
+        session.rollback()
 
     def _require_session(self) -> Session:
         if self._session is None:
