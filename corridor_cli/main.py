@@ -154,11 +154,24 @@ def _digest(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+_SAVE_AS = "in Excel, File > Save As > CSV UTF-8 (Comma delimited)"
+
+
 def _read(path: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as problem:
-        raise CorridorError(f"cannot read {path}: {getattr(problem, 'strerror', None) or problem}") from None
+        data = Path(path).read_bytes()
+    except OSError as problem:
+        raise CorridorError(f"cannot read {path}: {problem.strerror}") from None
+    # An .xlsx (or .ods) is a zip file whatever its name says.
+    if data.startswith(b"PK\x03\x04") or Path(path).suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods"):
+        raise CorridorError(f"{path} is a spreadsheet workbook, not a text file; {_SAVE_AS}.")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        raise CorridorError(
+            f"{path} is not saved as UTF-8 (byte {problem.start + 1} is not UTF-8 text); {_SAVE_AS}, "
+            "or save it from your editor as UTF-8."
+        ) from None
 
 
 def _places(ctx: Context, args: argparse.Namespace) -> int:

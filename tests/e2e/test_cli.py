@@ -312,6 +312,19 @@ def test_bad_arguments_and_settings_get_one_clear_line(organiser: Organiser) -> 
     assert "CORRIDOR_REPEAT_WINDOW" in setting and "lots" in setting
 
 
+def test_a_staff_list_saved_the_wrong_way_from_excel_is_refused_with_how_to_save_it(
+    organiser: Organiser,
+) -> None:
+    (organiser.folder / "staff.xlsx").write_bytes(b"PK\x03\x04 a workbook")
+    (organiser.folder / "cp1252.csv").write_bytes(STAFF.replace("Nguyen", "Nguy\u00ebn").encode("cp1252"))
+    workbook, legacy = organiser.all_refused(
+        (("participants", "import", "staff.xlsx"), {}),
+        (("participants", "import", "cp1252.csv"), {}),
+    )
+    assert "staff.xlsx is a spreadsheet workbook" in workbook and "CSV UTF-8" in workbook
+    assert "cp1252.csv is not saved as UTF-8" in legacy and "CSV UTF-8" in legacy
+
+
 def test_a_teams_admin_builds_the_app_package_with_only_the_app_id(tmp_path):
     import zipfile
 
