@@ -100,8 +100,11 @@ def channel_here(ctx: Context, sender: Sender) -> Reply:
 def forget_me(ctx: Context, sender: Sender, command: c.ForgetMe) -> Reply:
     if not command.confirmed:
         return Reply(
-            "This erases your name, platform id, email and department for good. Your past pairings "
-            "stay only as anonymous counts. Are you sure?",
+            "This erases your name, platform id, email and department from Corridor, and deletes the "
+            "messages Corridor holds that name you. Your past pairings stay only as anonymous counts. "
+            "Messages already posted in this chat or your partner's cannot be unsent by Corridor. "
+            "Staff-list imports will skip you from now on; type `join` if you ever want to come back. "
+            "Are you sure?",
             [Button("Yes, forget me", "forget-me confirm", Intent.DANGER)],
         )
     with ctx.uow() as uow:

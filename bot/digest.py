@@ -72,9 +72,14 @@ def month_figures(uow: UnitOfWork, programme: Programme, month: str) -> MonthFig
     )
     sites = {s.saved_id: s.name for s in uow.sites.list(programme.saved_id)}
     site_of = {p.saved_id: p.site_id for p in people}
-    places = {p.saved_id: p.name for p in uow.places.list(programme.saved_id)}
+    listed = uow.places.list(programme.saved_id)
+    places = {p.saved_id: p.name for p in listed}
+    place_site = {p.saved_id: p.site_id for p in listed}
     for pair in pairs:
-        site_id = site_of.get(pair.clinician_id)
+        # The place a pair was sent to is at the clinician's site as it was that week, which
+        # stays true after they move or are erased (erasure moves them to a placeholder site).
+        site_id = place_site.get(pair.place_id) if pair.place_id is not None else None
+        site_id = site_id if site_id is not None else site_of.get(pair.clinician_id)
         site = sites.get(site_id, "?") if site_id is not None else "?"
         tally = figures.sites.setdefault(site, [0, 0])
         tally[0] += 1

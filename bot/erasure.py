@@ -1,20 +1,31 @@
 """Erasure: forget a person's identifying details, keep only anonymous counts.
 
 Pairs, sit-outs and outcomes stay (they feed past digests' counts) but point at a row
-with no name, platform id, email or department. Messages that carried the person's
-details are deleted from the outbox, sent or not, and so is any platform state
-(a Teams conversation reference, a cached Slack group DM).
+with no name, platform id, email or department. What is left is generalised so that a
+small site cannot name the person either: the row moves to a retired placeholder site,
+its join and leave dates become the first of their month (the digest counts by month,
+so past digests still add up), and capacity and pauses are cleared. The role stays: the
+pairs the counts are made of say who was the clinician and who the manager anyway.
+
+Messages that carried the person's details are deleted from the outbox, sent or not, and
+so is any platform state (a Teams conversation reference, a cached Slack group DM). The
+person's id and email go on the erasure register as keyed digests, so no import brings
+them back. Copies already posted in Slack or Teams, and anything in logs, are beyond reach.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bot.context import Context
-from bot.model import ERASED_NAME, Participant
+from bot.erasure_register import put_on_register
+from bot.model import ERASED_NAME, Participant, Site
 from bot.ports import UnitOfWork
 
 
 def erase(uow: UnitOfWork, ctx: Context, person: Participant) -> int:
     """Returns how many outbox messages were removed."""
+    put_on_register(uow, ctx, person)
     removed = 0
     for message in uow.outbox.mentioning(person.saved_id):
         uow.outbox.erase(message.saved_id)
@@ -26,10 +37,28 @@ def erase(uow: UnitOfWork, ctx: Context, person: Participant) -> int:
     person.email = None
     person.department = None
     person.paused_until = None
-    person.left_at = person.left_at or ctx.clock.now()
+    person.capacity = 1
+    person.site_id = placeholder_site(uow, ctx, person.programme_id).saved_id
+    person.joined_at = _month_start(person.joined_at)
+    person.left_at = _month_start(person.left_at or ctx.clock.now())
     person.erased = True
     uow.participants.save(person)
     return removed
+
+
+def placeholder_site(uow: UnitOfWork, ctx: Context, programme_id: int) -> Site:
+    """Where erased people are 'based': retired, so nobody can pick it or be paired there."""
+    site = uow.sites.by_name(programme_id, ERASED_NAME)
+    if site is None:
+        site = uow.sites.add(Site(programme_id, ERASED_NAME, retired_at=_month_start(ctx.clock.now())))
+    return site
+
+
+def _month_start(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    utc = moment.astimezone(UTC)
+    return datetime(utc.year, utc.month, 1, tzinfo=UTC)
 
 
 def forget_user(ctx: Context, programme_id: int, platform: str, user_id: str) -> bool:

@@ -13,8 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.context import Context, default_programme
+from bot.erasure_register import digests_of
 from bot.errors import CorridorError
-from bot.model import MAX_CAPACITY, Exclusion, Participant, Place, PlaceKind, Role, Site
+from bot.model import ERASED_NAME, MAX_CAPACITY, Exclusion, Participant, Place, PlaceKind, Role, Site
+from bot.ports import UnitOfWork
+from bot.pseudonyms import normalise_user_id
 
 PLATFORMS = ("slack", "teams", "console")
 PARTICIPANT_COLUMNS = ("platform", "user_id", "name", "email", "role", "site", "department", "capacity")
@@ -22,10 +25,21 @@ EXCLUSION_COLUMNS = ("clinician_platform", "clinician_user_id", "manager_platfor
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+# Enough to fix a file in one go without a screenful per typo; the rest are counted.
+SHOWN_PROBLEMS = 50
+# Column widths in storage/tables.py: checked here so nothing fails inside the database.
+LONGEST = {"user_id": 255, "email": 255, "name": 200, "site": 200, "department": 200}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 class ImportRejected(CorridorError):
+    """Every problem in the file, with its line and field; nothing was written."""
+
     def __init__(self, problems: list[str]):
-        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-        super().__init__(f"{problems[0]}{more}. Nothing was imported.")
+        shown = "; ".join(problems[:SHOWN_PROBLEMS])
+        hidden = len(problems) - SHOWN_PROBLEMS
+        more = f"; and {hidden} more problem(s)" if hidden > 0 else ""
+        super().__init__(f"{shown}{more}. Nothing was imported.")
         self.problems = problems
 
 
@@ -130,7 +144,13 @@ class StaffRow:
 
 
 def read_csv(text: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    text = text.lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    if ";" in first and "," not in first:
+        raise ImportRejected(
+            ["line 1: the columns are separated by semicolons; use commas (in Excel: Save As > CSV UTF-8)"]
+        )
+    reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in columns if c not in header]
     if missing:
@@ -148,11 +168,11 @@ def read_staff(text: str, known_sites: list[str]) -> list[StaffRow]:
     sites = {s.casefold(): s for s in known_sites}
     problems, rows, seen = [], [], set()
     for line, row in read_csv(text, PARTICIPANT_COLUMNS):
-        try:
-            staff = _staff_row(row, sites)
-        except ValueError as problem:
-            problems.append(f"line {line}, {problem}")
+        found = _field_problems(row) or _staff_problems(row, sites)
+        if found:
+            problems += [f"line {line}, {problem}" for problem in found]
             continue
+        staff = _staff_row(row, sites)
         if (staff.platform, staff.user_id) in seen:
             problems.append(f"line {line}, user_id: {staff.platform} user {staff.user_id} appears twice")
         seen.add((staff.platform, staff.user_id))
@@ -162,24 +182,47 @@ def read_staff(text: str, known_sites: list[str]) -> list[StaffRow]:
     return rows
 
 
-def _staff_row(row: dict[str, str], sites: dict[str, str]) -> StaffRow:
+def _field_problems(row: dict[str, str]) -> list[str]:
+    """Lengths and control characters, before any value can reach the database."""
+    problems = []
+    for field, value in row.items():
+        if _CONTROL.search(value):
+            problems.append(f"{field}: contains a control character (such as NUL); retype it")
+        elif len(value) > LONGEST.get(field, 200):
+            problems.append(f"{field}: is {len(value)} characters; at most {LONGEST.get(field, 200)} fit")
+    return problems
+
+
+def _staff_problems(row: dict[str, str], sites: dict[str, str]) -> list[str]:
+    problems = []
     platform = row["platform"].lower()
     if platform not in PLATFORMS:
-        raise ValueError(f"platform: '{platform}' is not one of {', '.join(PLATFORMS)}")
+        problems.append(f"platform: '{platform}' is not one of {', '.join(PLATFORMS)}")
     for field in ("user_id", "name"):
         if not row[field]:
-            raise ValueError(f"{field}: is empty")
+            problems.append(f"{field}: is empty")
     if row["email"] and not _EMAIL.match(row["email"]):
-        raise ValueError(f"email: '{row['email']}' is not an email address")
-    if row["role"].lower() not in ("clinician", "manager"):
-        raise ValueError(f"role: '{row['role']}' is not clinician or manager")
-    role = Role(row["role"].lower())
+        problems.append(f"email: '{row['email']}' is not an email address")
+    role = row["role"].lower()
+    if role not in ("clinician", "manager"):
+        problems.append(f"role: '{row['role']}' is not clinician or manager")
     if row["site"].casefold() not in sites:
         known = ", ".join(sites.values()) or "none yet; import a places file first"
-        raise ValueError(f"site: there is no site called '{row['site']}' (known sites: {known})")
+        problems.append(f"site: there is no site called '{row['site']}' (known sites: {known})")
+    try:
+        _capacity(row["capacity"], Role(role) if role in ("clinician", "manager") else Role.MANAGER)
+    except ValueError as problem:
+        problems.append(str(problem))
+    return problems
+
+
+def _staff_row(row: dict[str, str], sites: dict[str, str]) -> StaffRow:
+    platform = row["platform"].lower()
+    role = Role(row["role"].lower())
     return StaffRow(
         platform=platform,
-        user_id=row["user_id"],
+        # As the platform will send it back: otherwise the person is told they haven't joined.
+        user_id=normalise_user_id(platform, row["user_id"]),
         name=row["name"],
         email=row["email"] or None,
         role=role,
@@ -199,13 +242,37 @@ def _capacity(text: str, role: Role) -> int:
     return int(text)
 
 
-def import_staff(ctx: Context, text: str) -> tuple[int, int]:
-    """Enrols everyone in the file (or updates them); returns (added, updated)."""
-    added = updated = 0
+@dataclass(frozen=True)
+class StaffImport:
+    added: int
+    updated: int
+    # On the erasure register: they asked to be forgotten, and only they can undo that.
+    skipped_erased: int = 0
+
+    def summary(self, source: str) -> str:
+        text = f"Enrolled {self.added} new participant(s) and updated {self.updated} from {source}."
+        if self.skipped_erased:
+            who = "person" if self.skipped_erased == 1 else "people"
+            text += (
+                f" Skipped {self.skipped_erased} {who} who asked to be erased: Corridor will not enrol "
+                "them again from a list; they can come back by typing `join` themselves."
+            )
+        return text
+
+
+def import_staff(ctx: Context, text: str) -> StaffImport:
+    """Enrols everyone in the file (or updates them), except anyone on the erasure register."""
+    added = updated = skipped = 0
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
-        sites = {s.name: s for s in uow.sites.list(programme.saved_id)}
-        for row in read_staff(text, list(sites)):
+        # Not the placeholder erased people are moved to: nobody is based there.
+        sites = {s.name: s for s in uow.sites.list(programme.saved_id) if s.name != ERASED_NAME}
+        rows = read_staff(text, list(sites))
+        erased = _erased_rows(uow, ctx, rows)
+        for index, row in enumerate(rows):
+            if index in erased:
+                skipped += 1
+                continue
             person = uow.participants.find(programme.saved_id, row.platform, row.user_id)
             if person is None:
                 uow.participants.add(_participant(programme.saved_id, row, sites[row.site].saved_id, ctx))
@@ -215,7 +282,16 @@ def import_staff(ctx: Context, text: str) -> tuple[int, int]:
                 uow.participants.save(person)
                 updated += 1
         uow.commit()
-    return added, updated
+    return StaffImport(added, updated, skipped)
+
+
+def _erased_rows(uow: UnitOfWork, ctx: Context, rows: list[StaffRow]) -> set[int]:
+    """Indexes of the rows whose id or email is on the register, asked in one go."""
+    owner: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        for found in digests_of(ctx, row.platform, row.user_id, row.email):
+            owner[found] = index
+    return {owner[found] for found in uow.erasure_register.registered(owner)}
 
 
 def _participant(programme_id: int, row: StaffRow, site_id: int, ctx: Context) -> Participant:
@@ -247,12 +323,10 @@ def import_exclusions(ctx: Context, text: str) -> int:
         programme = default_programme(uow, ctx.settings)
         problems, exclusions = [], []
         for line, row in read_csv(text, EXCLUSION_COLUMNS):
-            clinician = uow.participants.find(
-                programme.saved_id, row["clinician_platform"].lower(), row["clinician_user_id"]
+            clinician = _enrolled(
+                uow, programme.saved_id, row["clinician_platform"], row["clinician_user_id"]
             )
-            manager = uow.participants.find(
-                programme.saved_id, row["manager_platform"].lower(), row["manager_user_id"]
-            )
+            manager = _enrolled(uow, programme.saved_id, row["manager_platform"], row["manager_user_id"])
             if clinician is None or clinician.role is not Role.CLINICIAN:
                 problems.append(
                     f"line {line}, clinician_user_id: no clinician {row['clinician_user_id']} is enrolled"
@@ -269,6 +343,11 @@ def import_exclusions(ctx: Context, text: str) -> int:
             uow.exclusions.add(exclusion)
         uow.commit()
     return len(exclusions)
+
+
+def _enrolled(uow: UnitOfWork, programme_id: int, platform: str, user_id: str) -> Participant | None:
+    platform = platform.lower()
+    return uow.participants.find(programme_id, platform, normalise_user_id(platform, user_id))
 
 
 def _text(value: object) -> bool:

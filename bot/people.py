@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import commands as c
 from bot.context import Context, Reply, Sender, default_programme
+from bot.erasure_register import take_off_register
 from bot.errors import CorridorError, UnknownSite
 from bot.messages import Button
 from bot.model import Participant, Role, Site, Status
@@ -26,8 +27,10 @@ def join(ctx: Context, sender: Sender, command: c.Join) -> Reply:
         if command.site is None and len(sites) > 1:
             return _site_picker(command.role, sites)
         site = _resolve_site(uow, programme.saved_id, command.site, sites)
+        # Joining from their own account is the one way back for someone who asked to be erased.
+        came_back = take_off_register(uow, ctx, sender.platform, sender.user_id, sender.email)
         person = uow.participants.find(programme.saved_id, sender.platform, sender.user_id)
-        rejoining = person is not None and (person.left_at is not None or person.erased)
+        rejoining = came_back or (person is not None and (person.left_at is not None or person.erased))
         if person is None:
             person = uow.participants.add(
                 _new_participant(ctx, programme.saved_id, sender, command.role, site)

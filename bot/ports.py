@@ -39,6 +39,13 @@ class SeedSource(Protocol):
     def new_seed(self) -> int: ...
 
 
+class Pseudonymiser(Protocol):
+    """Keyed hashing for the erasure register (bot.pseudonyms): the key never enters the database."""
+
+    def digest(self, kind: str, value: str) -> str:
+        """A hex digest of an already-normalised value; the same kind and value always give the same."""
+
+
 class ProgrammeRepository(Protocol):
     def get(self, programme_id: int) -> Programme | None: ...
     def by_name(self, name: str) -> Programme | None: ...
@@ -172,6 +179,19 @@ class PlatformStateRepository(Protocol):
     def delete(self, platform: str, key: str) -> None: ...
 
 
+class ErasureRegisterRepository(Protocol):
+    """Digests of the ids and emails of erased people, grouped in one entry per erasure."""
+
+    def add(self, entry: str, digests: Iterable[str]) -> None:
+        """Adds digests not yet on the register to `entry`; ones already there keep their entry."""
+
+    def registered(self, digests: Iterable[str]) -> set[str]:
+        """Which of these digests are on the register."""
+
+    def remove_entries(self, digests: Iterable[str]) -> int:
+        """Takes off the register every entry any of these digests belongs to; returns how many."""
+
+
 class UnitOfWork(Protocol):
     # Read-only properties, not plain attributes: an attribute in a protocol is invariant, so
     # storage's SqlProgrammeRepository (or a test's fake) could never stand in for the port.
@@ -207,6 +227,8 @@ class UnitOfWork(Protocol):
     def organiser_sessions(self) -> OrganiserSessionRepository: ...
     @property
     def audit(self) -> AuditRepository: ...
+    @property
+    def erasure_register(self) -> ErasureRegisterRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None:

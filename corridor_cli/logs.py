@@ -14,6 +14,54 @@ _PASSWORD_IN_URL = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
 _SIGN_IN_TOKEN = re.compile(r"([?&]token=)[A-Za-z0-9_\-]+")
 
 
+# Libraries that, below WARNING, log whole request and response bodies: every name, email, job
+# title, message and response URL Corridor sends or receives (slack_sdk at DEBUG, Bolt's
+# bad-signature notice at INFO, the Bot Framework's and msrest's HTTP traces). They are held
+# at WARNING whatever CORRIDOR_LOG_LEVEL says; Corridor's own loggers say what happened in ids.
+QUIET_LIBRARIES = (
+    "slack_sdk",
+    "slack_bolt",
+    "botbuilder",
+    "botframework",
+    "msrest",
+    "msal",
+    "urllib3",
+    "aiohttp.client",
+    "aiohttp.web",
+    "matplotlib",
+    "PIL",
+)
+# What a library's warning may still carry: a payload ({...} or [...]) or a trailing `body: ...`.
+_PAYLOAD = re.compile(r"\{.*\}|\[\{.*\}\]", re.DOTALL)
+_BODY = re.compile(r"(\bbody\b\s*[:=]\s*).*", re.DOTALL | re.IGNORECASE)
+_RESPONSE_URL = re.compile(r"https?://\S*/(?:response|actions|commands)/\S*")
+
+
+class PayloadFilter(logging.Filter):
+    """Strips request and response bodies from what libraries log at WARNING and above.
+
+    Bolt, for one, logs the raw body of a request no middleware answered, as a warning.
+    Corridor's own records ("corridor.*") are left alone: they carry ids, never content.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "corridor" or record.name.startswith("corridor."):
+            return True
+        message = record.getMessage()
+        cleaned = strip_payloads(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = strip_payloads(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+def strip_payloads(text: str) -> str:
+    text = _BODY.sub(r"\1[not logged]", text)
+    text = _PAYLOAD.sub("{not logged}", text)
+    return _RESPONSE_URL.sub("[response url]", text)
+
+
 class RedactingFilter(logging.Filter):
     def __init__(self, secrets: Iterable[str]):
         super().__init__()
@@ -39,8 +87,11 @@ def configure(level: str, env: Mapping[str, str]) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter(env.get(name, "") for name in SECRET_VARIABLES))
+    handler.addFilter(PayloadFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
     # Alembic narrates every plugin it loads at INFO; an operator needs only its warnings.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    for library in QUIET_LIBRARIES:
+        logging.getLogger(library).setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -113,7 +113,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int | None:
         return _teams_package(settings, args.out)
     from corridor_cli.wiring import build_context
 
-    ctx = build_context(settings.database_url, settings.engine)
+    ctx = build_context(settings.database_url, settings.engine, erasure_key_file=settings.erasure_key_file)
     return _COMMANDS[args.command](ctx, args)
 
 
@@ -154,11 +154,24 @@ def _digest(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+_SAVE_AS = "in Excel, File > Save As > CSV UTF-8 (Comma delimited)"
+
+
 def _read(path: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as problem:
-        raise CorridorError(f"cannot read {path}: {getattr(problem, 'strerror', None) or problem}") from None
+        data = Path(path).read_bytes()
+    except OSError as problem:
+        raise CorridorError(f"cannot read {path}: {problem.strerror}") from None
+    # An .xlsx (or .ods) is a zip file whatever its name says.
+    if data.startswith(b"PK\x03\x04") or Path(path).suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods"):
+        raise CorridorError(f"{path} is a spreadsheet workbook, not a text file; {_SAVE_AS}.")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        raise CorridorError(
+            f"{path} is not saved as UTF-8 (byte {problem.start + 1} is not UTF-8 text); {_SAVE_AS}, "
+            "or save it from your editor as UTF-8."
+        ) from None
 
 
 def _places(ctx: Context, args: argparse.Namespace) -> int:
@@ -174,8 +187,7 @@ def _places(ctx: Context, args: argparse.Namespace) -> int:
 def _participants(ctx: Context, args: argparse.Namespace) -> int:
     from bot.imports import import_staff
 
-    added, updated = import_staff(ctx, _read(args.file))
-    print(f"Enrolled {added} new participant(s) and updated {updated} from {args.file}.")
+    print(import_staff(ctx, _read(args.file)).summary(args.file))
     return 0
 
 

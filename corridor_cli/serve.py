@@ -39,7 +39,9 @@ def platform_adapters(ctx: Context, env: Mapping[str, str]) -> list[SlackAdapter
 async def serve(settings) -> int:
     stop = _stop_on_signals()  # before anything slow, so a SIGTERM during start-up is clean
     # Opening the database (migrating SQLite) waits on it: off the loop, like every later call.
-    ctx = await asyncio.to_thread(build_context, settings.database_url, settings.engine)
+    ctx = await asyncio.to_thread(
+        build_context, settings.database_url, settings.engine, erasure_key_file=settings.erasure_key_file
+    )
     adapters = platform_adapters(ctx, settings.env)
     if not adapters:
         log.warning(

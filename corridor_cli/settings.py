@@ -47,6 +47,8 @@ class Settings:
     delivery_interval: float
     engine: EngineSettings
     env: Mapping[str, str]
+    # Where the erasure register's key lives; None: beside a SQLite file (corridor_cli/erasure_key.py).
+    erasure_key_file: str | None = None
 
 
 def load(env: Mapping[str, str] | None = None) -> Settings:
@@ -78,6 +80,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         delivery_interval=_float(value, "CORRIDOR_DELIVERY_INTERVAL_SECONDS", 0.1, 3600),
         engine=engine,
         env=env,
+        erasure_key_file=(env.get("CORRIDOR_ERASURE_KEY_FILE") or "").strip() or None,
     )
 
 

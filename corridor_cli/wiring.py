@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adapters.charts.png import PngCharts
@@ -11,6 +12,7 @@ from bot.config import EngineSettings
 from bot.context import Context
 from bot.gateway import CoreChat, StoredPlatformState
 from bot.ports import Clock, SeedSource
+from corridor_cli.erasure_key import default_key_path, load_or_create
 from storage.schema import prepare
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -39,8 +41,11 @@ def build_context(
     *,
     clock: Clock | None = None,
     seeds: SeedSource | None = None,
+    erasure_key_file: str | None = None,
 ) -> Context:
     """Opens the database (applying migrations on SQLite; refusing an old schema on PostgreSQL)."""
+    key_path = Path(erasure_key_file) if erasure_key_file else default_key_path(database_url)
+    pseudonyms = load_or_create(key_path)
     engine = prepare(database_url)
     return Context(
         uow=SqlUnitOfWorkFactory(engine),
@@ -48,6 +53,7 @@ def build_context(
         seeds=seeds or RandomSeeds(),
         settings=engine_settings,
         charts=PngCharts(),
+        pseudonyms=pseudonyms,
     )
 
 

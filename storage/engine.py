@@ -15,6 +15,9 @@ _SQLITE_PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=5000",
+    # Deleted and overwritten rows are zeroed on disk, not left in free pages: an erased
+    # person's name must not survive in the file. (Not every SQLite build defaults to it.)
+    "PRAGMA secure_delete=ON",
 )
 
 
@@ -70,3 +73,24 @@ def _on_sqlite_begin(connection: Any) -> None:
     # The price is that units of work take turns on SQLite; PostgreSQL is the choice
     # when that matters.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def scrub_freed_pages(engine: Engine) -> None:
+    """After an erasure: make sure no copy of what was erased stays on disk.
+
+    SQLite keeps the pages a transaction replaced in the write-ahead log until a checkpoint
+    copies them home, which in WAL mode can be a thousand pages later; TRUNCATE copies them
+    now (secure_delete has zeroed the old rows in the main file) and empties the log.
+    PostgreSQL keeps dead row versions until VACUUM reclaims them; that is the operator's
+    job (see the README), since VACUUM cannot run inside the transaction that erased.
+    """
+    if not is_sqlite(engine):
+        return
+    # The raw connection, so no BEGIN comes first: a checkpoint cannot run inside a transaction.
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.close()
+    finally:
+        raw.close()

@@ -264,3 +264,13 @@ audit_log = Table(
     Column("detail", Text, nullable=False),
 )
 Index("ix_audit_log_programme_id_at", audit_log.c.programme_id, audit_log.c.at)
+
+
+# Who asked to be erased, as keyed digests of their platform id and email (bot/pseudonyms.py);
+# `entry` groups one person's digests so joining again takes all of them off together.
+erasure_register = Table(
+    "erasure_register",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("entry", String(64), nullable=False, index=True),
+)

@@ -7,10 +7,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import Conflict
+from storage.engine import scrub_freed_pages
 from storage.errors import is_unique_violation
 from storage.repositories import (
     SqlAuditRepository,
     SqlDigestRepository,
+    SqlErasureRegisterRepository,
     SqlExclusionRepository,
     SqlOrganiserSessionRepository,
     SqlOutboxRepository,
@@ -26,6 +28,7 @@ from storage.repositories import (
     SqlSiteRepository,
     SqlSitOutRepository,
 )
+from storage.repositories.erasure import ERASED_IN_SESSION
 
 
 class SqlUnitOfWork:
@@ -53,6 +56,7 @@ class SqlUnitOfWork:
         self.sign_ins = SqlSignInTokenRepository(session)
         self.organiser_sessions = SqlOrganiserSessionRepository(session)
         self.audit = SqlAuditRepository(session)
+        self.erasure_register = SqlErasureRegisterRepository(session)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -64,6 +68,7 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         session = self._require_session()
+        erased = session.info.pop(ERASED_IN_SESSION, False)
         try:
             session.commit()
         except IntegrityError as error:
@@ -71,9 +76,13 @@ class SqlUnitOfWork:
             if is_unique_violation(error):
                 raise Conflict(str(error.orig)) from error
             raise
+        if erased:
+            scrub_freed_pages(session.get_bind().engine)
 
     def rollback(self) -> None:
-        self._require_session().rollback()
+        session = self._require_session()
+        session.info.pop(ERASED_IN_SESSION, None)
+        session.rollback()
 
     def _require_session(self) -> Session:
         if self._session is None:

@@ -73,6 +73,7 @@ class Store:
     sign_ins: dict[str, SignInToken] = field(default_factory=dict)
     organiser_sessions: dict[str, OrganiserSession] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    erasure_register: dict[str, str] = field(default_factory=dict)  # digest -> entry
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -418,6 +419,21 @@ class FakeAudit(_Repo):
         return sorted(mine, key=lambda e: (e.at, e.id), reverse=True)[:limit]
 
 
+class FakeErasureRegister(_Repo):
+    def add(self, entry, digests):
+        for found in digests:
+            self.s.erasure_register.setdefault(found, entry)
+
+    def registered(self, digests):
+        return {found for found in digests if found in self.s.erasure_register}
+
+    def remove_entries(self, digests):
+        entries = {self.s.erasure_register[d] for d in digests if d in self.s.erasure_register}
+        for found in [d for d, entry in self.s.erasure_register.items() if entry in entries]:
+            del self.s.erasure_register[found]
+        return len(entries)
+
+
 class FakeUnitOfWork:
     def __init__(self, committed: Store):
         self.committed_store = committed
@@ -441,6 +457,7 @@ class FakeUnitOfWork:
         self.sign_ins = FakeSignIns(self._work)
         self.organiser_sessions = FakeOrganiserSessions(self._work)
         self.audit = FakeAudit(self._work)
+        self.erasure_register = FakeErasureRegister(self._work)
         return self
 
     def __exit__(self, *exc):

@@ -5,6 +5,7 @@ from storage.repositories.dashboard import (
     SqlOrganiserSessionRepository,
     SqlSignInTokenRepository,
 )
+from storage.repositories.erasure import SqlErasureRegisterRepository
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.people import (
     SqlExclusionRepository,
@@ -25,6 +26,7 @@ from storage.repositories.settings import SqlPlatformStateRepository, SqlSetting
 __all__ = [
     "SqlAuditRepository",
     "SqlDigestRepository",
+    "SqlErasureRegisterRepository",
     "SqlExclusionRepository",
     "SqlOrganiserSessionRepository",
     "SqlOutboxRepository",

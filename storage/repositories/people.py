@@ -65,7 +65,11 @@ class SqlSiteRepository:
         )
 
     def add(self, site: Site) -> Site:
-        statement = insert(sites).values(programme_id=site.programme_id, name=site.name).returning(sites.c.id)
+        statement = (
+            insert(sites)
+            .values(programme_id=site.programme_id, name=site.name, retired_at=site.retired_at)
+            .returning(sites.c.id)
+        )
         with conflicts_as(self._session, f"site '{site.name}' exists"):
             site.id = self._session.execute(statement).scalar_one()
         return site

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -249,6 +250,34 @@ def test_an_organisers_first_week(set_up: Organiser) -> None:
     assert "Amara" not in digest and "Okafor" not in digest
 
 
+def _join(org: Organiser, user_id: str, name: str, text: str) -> str:
+    """The person types `join` from their own account."""
+    from bot.chat import handle
+    from bot.context import Sender
+
+    ctx = org.context()
+    try:
+        return handle(ctx, Sender("console", user_id, name), text).text
+    finally:
+        ctx.uow.engine.dispose()
+
+
+def test_an_erased_person_stays_erased_when_the_staff_list_comes_round_again(set_up: Organiser) -> None:
+    org = set_up
+    key = org.folder / "c.erasure-key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600  # made on first start, beside the database
+    assert "Erased console user U1" in org.ok("forget", "console", "U1")
+
+    month_later = org.ok("participants", "import", "staff.csv")
+    assert "Enrolled 0 new participant(s) and updated 4" in month_later
+    assert "Skipped 1 person who asked to be erased" in month_later
+    assert "Active: 2 clinician(s), 2 manager(s)" in org.status()
+
+    assert "Welcome back" in _join(org, "U1", "Dr Amara Okafor", "join clinician St Mary's")
+    assert "Active: 3 clinician(s), 2 manager(s)" in org.status()
+    assert "updated 5" in org.ok("participants", "import", "staff.csv")
+
+
 def test_a_bad_places_file_is_rejected_whole(organiser: Organiser) -> None:
     bad = PLACES.replace(
         "kind: corridor\n        directions: By the lifts", "kind: cupboard\n        directions: x"
@@ -281,6 +310,19 @@ def test_bad_arguments_and_settings_get_one_clear_line(organiser: Organiser) -> 
     assert "--since" in since and "yesterday" in since and "YYYY-MM-DD" in since
     assert not (organiser.folder / "x.csv").exists()
     assert "CORRIDOR_REPEAT_WINDOW" in setting and "lots" in setting
+
+
+def test_a_staff_list_saved_the_wrong_way_from_excel_is_refused_with_how_to_save_it(
+    organiser: Organiser,
+) -> None:
+    (organiser.folder / "staff.xlsx").write_bytes(b"PK\x03\x04 a workbook")
+    (organiser.folder / "cp1252.csv").write_bytes(STAFF.replace("Nguyen", "Nguy\u00ebn").encode("cp1252"))
+    workbook, legacy = organiser.all_refused(
+        (("participants", "import", "staff.xlsx"), {}),
+        (("participants", "import", "cp1252.csv"), {}),
+    )
+    assert "staff.xlsx is a spreadsheet workbook" in workbook and "CSV UTF-8" in workbook
+    assert "cp1252.csv is not saved as UTF-8" in legacy and "CSV UTF-8" in legacy
 
 
 def test_a_teams_admin_builds_the_app_package_with_only_the_app_id(tmp_path):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.imports import ImportRejected, import_places, import_staff, read_places
+from bot.imports import ImportRejected, StaffImport, import_places, import_staff, read_places
 from corridor_cli.yaml_lines import load_with_lines
 
 PLACES = """\
@@ -40,9 +40,9 @@ def test_a_bad_place_kind_is_reported_with_its_line_and_nothing_is_imported(hosp
 
 
 def test_the_staff_list_enrols_everyone_and_updates_on_reimport(hospital):
-    assert import_staff(hospital.ctx, STAFF) == (2, 0)
+    assert import_staff(hospital.ctx, STAFF) == StaffImport(2, 0)
     assert hospital.person("aad-2").capacity == 2
-    assert import_staff(hospital.ctx, STAFF) == (0, 2)
+    assert import_staff(hospital.ctx, STAFF) == StaffImport(0, 2)
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,45 @@ def test_one_bad_row_rejects_the_whole_file(hospital, row, complaint):
 def test_a_file_without_the_expected_columns_is_refused(hospital):
     with pytest.raises(ImportRejected, match="missing column"):
         import_staff(hospital.ctx, "name,role\nAmara,clinician\n")
+
+
+def test_every_problem_in_the_file_is_listed_at_once_with_its_line_and_field(hospital):
+    bad = STAFF + "slack,U3,Cat,,porter,Hammersmith,,\n" + "fax,,Dan,,manager,St Mary's,,\n"
+    with pytest.raises(ImportRejected) as problem:
+        import_staff(hospital.ctx, bad)
+    assert problem.value.problems == [
+        "line 4, role: 'porter' is not clinician or manager",
+        "line 4, site: there is no site called 'Hammersmith' (known sites: St Mary's, Charing Cross)",
+        "line 5, platform: 'fax' is not one of slack, teams, console",
+        "line 5, user_id: is empty",
+    ]
+    assert all(p in str(problem.value) for p in problem.value.problems)
+
+
+def test_a_long_list_of_problems_shows_fifty_then_counts_the_rest(hospital):
+    rows = "".join(f"slack,U{i},Cat,,porter,St Mary's,,\n" for i in range(60))
+    with pytest.raises(ImportRejected) as problem:
+        import_staff(hospital.ctx, STAFF + rows)
+    assert "line 53, role" in str(problem.value) and "line 54, role" not in str(problem.value)
+    assert "and 10 more problem(s). Nothing was imported." in str(problem.value)
+
+
+def test_nul_bytes_and_overlong_fields_are_refused_before_they_reach_the_database(hospital):
+    bad = (
+        STAFF + "slack,U3,Cat\x00,,clinician,St Mary's,,\n" + f"slack,U4,{'x' * 300},,clinician,St Mary's,,\n"
+    )
+    with pytest.raises(ImportRejected) as problem:
+        import_staff(hospital.ctx, bad)
+    assert "line 4, name: contains a control character" in str(problem.value)
+    assert "line 5, name: is 300 characters; at most 200 fit" in str(problem.value)
+    assert not hospital.store().participants
+
+
+def test_a_semicolon_file_is_told_to_use_commas(hospital):
+    with pytest.raises(ImportRejected, match="semicolons; use commas"):
+        import_staff(hospital.ctx, STAFF.replace(",", ";"))
+
+
+def test_ids_are_stored_the_way_the_platform_sends_them_back(hospital):
+    import_staff(hospital.ctx, STAFF.replace("slack,U1,", "slack,u1,").replace("teams,aad-2", "teams,AAD-2"))
+    assert {p.user_id for p in hospital.store().participants.values()} == {"U1", "aad-2"}

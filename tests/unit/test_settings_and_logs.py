@@ -93,3 +93,25 @@ def test_a_bad_public_url_is_named_with_what_it_should_be(value):
 def test_a_dashboard_sign_in_token_never_reaches_a_log_line():
     line = 'GET /admin/signin?token=Zq3-x_9AbCdEfGh HTTP/1.1" 303'
     assert "Zq3-x_9AbCdEfGh" not in redact(line)
+
+
+def test_a_librarys_warning_keeps_its_point_but_not_the_request_body_it_quotes():
+    from corridor_cli.logs import PayloadFilter
+
+    record = logging.LogRecord(
+        "slack_bolt.App",
+        logging.WARNING,
+        __file__,
+        1,
+        "A global middleware (x) skipped calling either `next()` without providing a response for the "
+        "request ({'user_name': 'amara.okafor', 'text': 'join clinician', "
+        "'response_url': 'https://hooks.slack.com/commands/T1/2/abc'})",
+        None,
+        None,
+    )
+    PayloadFilter().filter(record)
+    assert record.getMessage().startswith("A global middleware (x) skipped calling")
+    assert "amara" not in record.getMessage() and "hooks.slack.com" not in record.getMessage()
+    ours = logging.LogRecord("corridor.delivery", logging.INFO, __file__, 1, "sent {'id': 3}", None, None)
+    PayloadFilter().filter(ours)
+    assert ours.getMessage() == "sent {'id': 3}"
