@@ -9,15 +9,37 @@ import yaml
 from bot.errors import CorridorError
 
 
+class _AliasRefused(yaml.MarkedYAMLError):
+    pass
+
+
+class _NoAliases(yaml.SafeLoader):
+    """A places file has no need of YAML's aliases (`*name`), and a few of them nested can make
+    a kilobyte expand to gigabytes: they are refused before anything is built."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _AliasRefused(
+                problem="it uses a YAML alias (*name); write each site and place out in full",
+                problem_mark=event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
 def load_with_lines(text: str, filename: str) -> tuple[object, Callable[[str], int | None]]:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_NoAliases)
+        # Safe to build now: composing refused every alias.
         document = yaml.safe_load(text)
+    except _AliasRefused as problem:
+        where = _where(problem)
+        raise CorridorError(f"{filename} {where}: {problem.problem}; nothing was imported.") from None
     except yaml.YAMLError as problem:
-        mark = getattr(problem, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "somewhere"
-        reason = getattr(problem, "problem", None) or "it is not valid YAML"
-        raise CorridorError(f"{filename} {where}: {reason}; nothing was imported.") from None
+        raise CorridorError(
+            f"{filename} {_where(problem)}: this is not laid out as YAML expects (check the indentation "
+            "and that a colon follows each name, as in the README's example); nothing was imported."
+        ) from None
     lines: dict[str, int] = {}
     if root is not None:
         _walk(root, "", lines)
@@ -35,3 +57,8 @@ def _walk(node: yaml.Node, path: str, lines: dict[str, int]) -> None:
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _walk(item, f"{path}[{index}]", lines)
+
+
+def _where(problem: yaml.YAMLError) -> str:
+    mark = getattr(problem, "problem_mark", None)
+    return f"line {mark.line + 1}" if mark else "somewhere"

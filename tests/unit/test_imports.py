@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.errors import CorridorError
 from bot.imports import ImportRejected, StaffImport, import_places, import_staff, read_places
 from corridor_cli.yaml_lines import load_with_lines
 
@@ -108,3 +109,22 @@ def test_a_semicolon_file_is_told_to_use_commas(hospital):
 def test_ids_are_stored_the_way_the_platform_sends_them_back(hospital):
     import_staff(hospital.ctx, STAFF.replace("slack,U1,", "slack,u1,").replace("teams,aad-2", "teams,AAD-2"))
     assert {p.user_id for p in hospital.store().participants.values()} == {"U1", "aad-2"}
+
+
+def test_a_places_file_of_yaml_aliases_is_refused_before_anything_is_built():
+    """A kilobyte of nested aliases can expand to gigabytes; a places file never needs them."""
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
+    for n in "bcdefghi":
+        previous = chr(ord(n) - 1)
+        bomb += f"{n}: &{n} [*{previous},*{previous},*{previous},*{previous},*{previous},*{previous}]\n"
+    with pytest.raises(CorridorError, match=r"places.yml line 2: it uses a YAML alias"):
+        load_with_lines(bomb, "places.yml")
+
+
+def test_a_yaml_slip_names_its_line_in_words_people_can_act_on():
+    broken = PLACES.replace("    places:\n      - name: Atrium", "    places:\n    ? - name: Atrium")
+    with pytest.raises(CorridorError) as problem:
+        load_with_lines(broken, "places.yml")
+    said = str(problem.value)
+    assert said.startswith("places.yml line ") and "indentation" in said and "nothing was imported" in said
+    assert "<block end>" not in said

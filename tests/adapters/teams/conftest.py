@@ -85,8 +85,9 @@ def person(name: str, aad: str | None = None, email: str | None = None) -> Perso
 class TeamsHospital:
     """The core (fakes), the Teams endpoint (real HTTP), the fake connector, and activity builders."""
 
-    def __init__(self, connector: FakeBotConnector, config: TeamsConfig, limiter=None, auth=None):
+    def __init__(self, connector: FakeBotConnector, config: TeamsConfig, limiter=None, auth=None, beside=()):
         self.connector = connector
+        self.beside = list(beside)  # other adapters on the same server, as `corridor serve` has
         self.uow = FakeUnitOfWorkFactory()
         self.clock = FakeClock(MONDAY_9AM)
         self.ctx = Context(self.uow, self.clock, FixedSeeds(), EngineSettings(), charts=PngCharts())
@@ -100,6 +101,8 @@ class TeamsHospital:
         app = web.Application()
         app.router.add_get("/healthz", _healthy)  # as `corridor serve` has, to see the loop is free
         self.teams.attach(app)
+        for other in self.beside:
+            other.attach(app)
         await self.teams.start()
         self.client = TestClient(TestServer(app, host="127.0.0.1", port=0))
         await self.client.start_server()

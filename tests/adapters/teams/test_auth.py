@@ -20,8 +20,14 @@ import pytest
 from botframework.connector.auth import MicrosoftAppCredentials, PasswordServiceClientCredentialFactory
 from cryptography.hazmat.primitives import serialization
 
+from adapters.slack.app import EVENTS_PATH
+from adapters.slack.config import SlackConfig
 from adapters.teams import TeamsConfig
 from adapters.teams.auth import TOKEN_CHECK_TIMEOUT_SECONDS, CorridorAuthentication
+from corridor_cli.wiring import slack_adapter
+from tests.adapters.fake_slack import FakeSlack
+from tests.adapters.slack.conftest import slack_env
+from tests.adapters.slack.slack_side import SlackSide
 from tests.adapters.teams.conftest import TeamsHospital, person
 from tests.adapters.teams.fake_identity import EMULATOR_ISSUER, FakeIdentityProvider, new_key
 
@@ -304,3 +310,40 @@ async def test_a_request_without_a_token_gets_401_and_changes_nothing(guarded, c
     assert guarded.participant(amara) is None
     assert not guarded.store().platform_state
     assert connector.calls == []  # and nothing was said to anyone
+
+
+async def test_while_the_identity_provider_hangs_slack_on_the_same_server_still_acks_at_once(
+    connector, identity, log
+):
+    """One `corridor serve` answers both platforms: a hung Microsoft login must not hold up Slack."""
+    slack_fake = await FakeSlack().start()
+    world = TeamsHospital(connector, guarded_config(), auth=authentication(identity.metadata_url))
+    slack = slack_adapter(world.ctx, SlackConfig.from_env(slack_env(slack_fake)))
+    world.beside.append(slack)
+    await world.start()
+    try:
+        identity.hanging = True
+        token = identity.token(APP_ID, connector.url)
+        teams = [
+            asyncio.ensure_future(
+                world.post(world.message(person(f"Nurse {n}"), "join clinician St Mary's"), bearer(token))
+            )
+            for n in range(3)
+        ]
+        side = SlackSide(world.client.session, str(world.client.make_url(EVENTS_PATH)), slack_fake, slack)
+        acks = []
+        while not all(t.done() for t in teams) and len(acks) < 50:
+            body, _ = side.command_body("U0CLIN01", "status")
+            started = time.monotonic()
+            answer = await side.post(body)
+            acks.append(time.monotonic() - started)
+            assert answer.status == 200
+            await asyncio.sleep(0.05)  # polling the loopback server, not timing anything
+        assert [status for status, _ in await asyncio.gather(*teams)] == [401] * 3
+        assert len(acks) >= 5 and max(acks) < 1.0, acks
+        await slack.idle()
+        assert len(slack_fake.responses) == len(acks)  # every command was answered too
+    finally:
+        await world.close()
+        await slack.close()
+        await slack_fake.stop()
