@@ -3,7 +3,8 @@
 Pairs, sit-outs and outcomes stay (they feed past digests' counts) but point at a row
 with no name, platform id, email or department. Messages that carried the person's
 details are deleted from the outbox, sent or not, and so is any platform state
-(a Teams conversation reference, a cached Slack group DM).
+(a Teams conversation reference, a cached Slack group DM). The audit log keeps each
+organiser's change but no longer names the person.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ def erase(uow: UnitOfWork, ctx: Context, person: Participant) -> int:
         uow.outbox.erase(message.saved_id)
         removed += 1
     uow.platform_state.delete_for(person.saved_id)
+    # Organisers' changes named the person; the entries stay, the name goes.
+    if person.display_name and person.display_name != ERASED_NAME:
+        uow.audit.redact(person.programme_id, person.display_name, ERASED_NAME)
     person.display_name = ERASED_NAME
     person.user_id = f"erased-{person.id}"
     person.workspace_id = ""

@@ -1,7 +1,7 @@
 """Bulk set-up from files: sites and places (YAML), a staff list (CSV), do-not-pair lists (CSV).
 
-Every file is checked whole before anything is written; the first problem is reported with
-its line and field, and nothing partial is imported.
+Every file is checked whole before anything is written; each problem is reported with its
+line and field, and nothing partial is imported.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from bot.context import Context, default_programme
 from bot.errors import CorridorError
 from bot.model import MAX_CAPACITY, Exclusion, Participant, Place, PlaceKind, Role, Site
+from bot.ports import UnitOfWork
 
 PLATFORMS = ("slack", "teams", "console")
 PARTICIPANT_COLUMNS = ("platform", "user_id", "name", "email", "role", "site", "department", "capacity")
@@ -144,41 +145,74 @@ def read_csv(text: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, s
     return rows
 
 
-def read_staff(text: str, known_sites: list[str]) -> list[StaffRow]:
+@dataclass(frozen=True)
+class StaffProblem:
+    line: int
+    field: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, {self.field}: {self.text}"
+
+
+def check_staff(text: str, known_sites: list[str]) -> tuple[list[tuple[int, StaffRow]], list[StaffProblem]]:
+    """Every row that reads well, with its line, and every problem in the file, field by field."""
+    try:
+        lines = read_csv(text, PARTICIPANT_COLUMNS)
+    except ImportRejected as rejected:
+        return [], [StaffProblem(1, "file", said.removeprefix("line 1: ")) for said in rejected.problems]
     sites = {s.casefold(): s for s in known_sites}
-    problems, rows, seen = [], [], set()
-    for line, row in read_csv(text, PARTICIPANT_COLUMNS):
-        try:
-            staff = _staff_row(row, sites)
-        except ValueError as problem:
-            problems.append(f"line {line}, {problem}")
+    problems: list[StaffProblem] = []
+    rows: list[tuple[int, StaffRow]] = []
+    seen: set[tuple[str, str]] = set()
+    for line, row in lines:
+        found = _row_problems(row, sites)
+        problems += [StaffProblem(line, field, complaint) for field, complaint in found]
+        if found:
             continue
+        staff = _staff_row(row, sites)
         if (staff.platform, staff.user_id) in seen:
-            problems.append(f"line {line}, user_id: {staff.platform} user {staff.user_id} appears twice")
+            problems.append(
+                StaffProblem(line, "user_id", f"{staff.platform} user {staff.user_id} appears twice")
+            )
         seen.add((staff.platform, staff.user_id))
-        rows.append(staff)
+        rows.append((line, staff))
+    return rows, problems
+
+
+def read_staff(text: str, known_sites: list[str]) -> list[StaffRow]:
+    rows, problems = check_staff(text, known_sites)
     if problems:
-        raise ImportRejected(problems)
-    return rows
+        raise ImportRejected([str(problem) for problem in problems])
+    return [row for _, row in rows]
+
+
+def _row_problems(row: dict[str, str], sites: dict[str, str]) -> list[tuple[str, str]]:
+    problems = []
+    platform = row["platform"].lower()
+    if platform not in PLATFORMS:
+        problems.append(("platform", f"'{platform}' is not one of {', '.join(PLATFORMS)}"))
+    problems += [(field, "is empty") for field in ("user_id", "name") if not row[field]]
+    if row["email"] and not _EMAIL.match(row["email"]):
+        problems.append(("email", f"'{row['email']}' is not an email address"))
+    role = row["role"].lower()
+    if role not in ("clinician", "manager"):
+        problems.append(("role", f"'{row['role']}' is not clinician or manager"))
+    if row["site"].casefold() not in sites:
+        known = ", ".join(sites.values()) or "none yet; import a places file first"
+        problems.append(("site", f"there is no site called '{row['site']}' (known sites: {known})"))
+    try:
+        _capacity(row["capacity"], Role(role) if role in ("clinician", "manager") else Role.MANAGER)
+    except ValueError as problem:
+        problems.append(("capacity", str(problem).removeprefix("capacity: ")))
+    return problems
 
 
 def _staff_row(row: dict[str, str], sites: dict[str, str]) -> StaffRow:
-    platform = row["platform"].lower()
-    if platform not in PLATFORMS:
-        raise ValueError(f"platform: '{platform}' is not one of {', '.join(PLATFORMS)}")
-    for field in ("user_id", "name"):
-        if not row[field]:
-            raise ValueError(f"{field}: is empty")
-    if row["email"] and not _EMAIL.match(row["email"]):
-        raise ValueError(f"email: '{row['email']}' is not an email address")
-    if row["role"].lower() not in ("clinician", "manager"):
-        raise ValueError(f"role: '{row['role']}' is not clinician or manager")
+    """A row `_row_problems` found nothing wrong with."""
     role = Role(row["role"].lower())
-    if row["site"].casefold() not in sites:
-        known = ", ".join(sites.values()) or "none yet; import a places file first"
-        raise ValueError(f"site: there is no site called '{row['site']}' (known sites: {known})")
     return StaffRow(
-        platform=platform,
+        platform=row["platform"].lower(),
         user_id=row["user_id"],
         name=row["name"],
         email=row["email"] or None,
@@ -201,20 +235,28 @@ def _capacity(text: str, role: Role) -> int:
 
 def import_staff(ctx: Context, text: str) -> tuple[int, int]:
     """Enrols everyone in the file (or updates them); returns (added, updated)."""
-    added = updated = 0
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
-        sites = {s.name: s for s in uow.sites.list(programme.saved_id)}
-        for row in read_staff(text, list(sites)):
-            person = uow.participants.find(programme.saved_id, row.platform, row.user_id)
-            if person is None:
-                uow.participants.add(_participant(programme.saved_id, row, sites[row.site].saved_id, ctx))
-                added += 1
-            else:
-                _update(person, row, sites[row.site].saved_id)
-                uow.participants.save(person)
-                updated += 1
+        sites = {s.name: s.saved_id for s in uow.sites.list(programme.saved_id)}
+        added, updated = enrol_staff(uow, ctx, programme.saved_id, read_staff(text, list(sites)), sites)
         uow.commit()
+    return added, updated
+
+
+def enrol_staff(
+    uow: UnitOfWork, ctx: Context, programme_id: int, rows: list[StaffRow], site_ids: dict[str, int]
+) -> tuple[int, int]:
+    """Adds or updates each row's person, inside the caller's transaction; returns (added, updated)."""
+    added = updated = 0
+    for row in rows:
+        person = uow.participants.find(programme_id, row.platform, row.user_id)
+        if person is None:
+            uow.participants.add(_participant(programme_id, row, site_ids[row.site], ctx))
+            added += 1
+        else:
+            _update(person, row, site_ids[row.site])
+            uow.participants.save(person)
+            updated += 1
     return added, updated
 
 
