@@ -167,16 +167,13 @@ def check_staff(text: str, known_sites: list[str]) -> tuple[list[tuple[int, Staf
     seen: set[tuple[str, str]] = set()
     for line, row in lines:
         found = _row_problems(row, sites)
+        who = (row["platform"].lower(), row["user_id"])
+        if who in seen and who[1]:
+            found.append(("user_id", f"{who[0]} user {who[1]} appears twice"))
+        seen.add(who)
         problems += [StaffProblem(line, field, complaint) for field, complaint in found]
-        if found:
-            continue
-        staff = _staff_row(row, sites)
-        if (staff.platform, staff.user_id) in seen:
-            problems.append(
-                StaffProblem(line, "user_id", f"{staff.platform} user {staff.user_id} appears twice")
-            )
-        seen.add((staff.platform, staff.user_id))
-        rows.append((line, staff))
+        if not found:
+            rows.append((line, _staff_row(row, sites)))
     return rows, problems
 
 
