@@ -245,8 +245,10 @@ def enrol_staff(
 ) -> tuple[int, int]:
     """Adds or updates each row's person, inside the caller's transaction; returns (added, updated)."""
     added = updated = 0
+    # One read of everyone, not one query a row; a checked file names nobody twice.
+    known = {(p.platform, p.user_id): p for p in uow.participants.list(programme_id)}
     for row in rows:
-        person = uow.participants.find(programme_id, row.platform, row.user_id)
+        person = known.get((row.platform, row.user_id))
         if person is None:
             uow.participants.add(_participant(programme_id, row, site_ids[row.site], ctx))
             added += 1

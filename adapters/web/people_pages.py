@@ -5,7 +5,8 @@ The staff list is carried from the preview to the confirm as a hidden form field
 fingerprint of what the preview showed, rather than kept on the server: nothing of the
 list stays behind when an organiser walks away from the preview, any worker can take the
 confirm, and the core checks the file afresh before it writes a thing (see
-bot/dashboard/staff_import.py).
+bot/dashboard/staff_import.py). That form is multipart, like the upload, so the text goes
+back at its own size rather than percent-encoded at up to three times it.
 """
 
 from __future__ import annotations

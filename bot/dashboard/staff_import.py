@@ -107,8 +107,10 @@ def _plan(uow: UnitOfWork, ctx: Context, text: str) -> tuple[ImportPreview, list
     if problems:
         return ImportPreview(text, problems=problems), []
     preview = ImportPreview(text)
+    # One read of everyone, not one query a row: a trust's staff list runs to thousands.
+    known = {(p.platform, p.user_id): p for p in uow.participants.list(programme.saved_id)}
     for line, row in checked:
-        person = uow.participants.find(programme.saved_id, row.platform, row.user_id)
+        person = known.get((row.platform, row.user_id))
         if person is None:
             preview.new.append(StaffLine(line, row.name, row.role.value, row.site))
             continue
