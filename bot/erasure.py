@@ -10,7 +10,8 @@ pairs the counts are made of say who was the clinician and who the manager anywa
 Messages that carried the person's details are deleted from the outbox, sent or not, and
 so is any platform state (a Teams conversation reference, a cached Slack group DM). The
 person's id and email go on the erasure register as keyed digests, so no import brings
-them back. Copies already posted in Slack or Teams, and anything in logs, are beyond reach.
+them back. The audit log keeps each organiser's change but no longer names the
+person. Copies already posted in Slack or Teams, and anything in logs, are beyond reach.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ def erase(uow: UnitOfWork, ctx: Context, person: Participant) -> int:
         uow.outbox.erase(message.saved_id)
         removed += 1
     uow.platform_state.delete_for(person.saved_id)
+    # Organisers' changes named the person; the entries stay, the name goes.
+    if person.display_name and person.display_name != ERASED_NAME:
+        uow.audit.redact(person.programme_id, person.display_name, ERASED_NAME)
     person.display_name = ERASED_NAME
     person.user_id = f"erased-{person.id}"
     person.workspace_id = ""

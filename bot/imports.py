@@ -1,7 +1,7 @@
 """Bulk set-up from files: sites and places (YAML), a staff list (CSV), do-not-pair lists (CSV).
 
-Every file is checked whole before anything is written; the first problem is reported with
-its line and field, and nothing partial is imported.
+Every file is checked whole before anything is written; each problem is reported with its
+line and field, and nothing partial is imported.
 """
 
 from __future__ import annotations
@@ -164,59 +164,83 @@ def read_csv(text: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, s
     return rows
 
 
-def read_staff(text: str, known_sites: list[str]) -> list[StaffRow]:
+@dataclass(frozen=True)
+class StaffProblem:
+    line: int
+    field: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, {self.field}: {self.text}"
+
+
+def check_staff(text: str, known_sites: list[str]) -> tuple[list[tuple[int, StaffRow]], list[StaffProblem]]:
+    """Every row that reads well, with its line, and every problem in the file, field by field."""
+    try:
+        lines = read_csv(text, PARTICIPANT_COLUMNS)
+    except ImportRejected as rejected:
+        return [], [StaffProblem(1, "file", said.removeprefix("line 1: ")) for said in rejected.problems]
     sites = {s.casefold(): s for s in known_sites}
-    problems, rows, seen = [], [], set()
-    for line, row in read_csv(text, PARTICIPANT_COLUMNS):
-        found = _field_problems(row) or _staff_problems(row, sites)
-        if found:
-            problems += [f"line {line}, {problem}" for problem in found]
-            continue
-        staff = _staff_row(row, sites)
-        if (staff.platform, staff.user_id) in seen:
-            problems.append(f"line {line}, user_id: {staff.platform} user {staff.user_id} appears twice")
-        seen.add((staff.platform, staff.user_id))
-        rows.append(staff)
+    problems: list[StaffProblem] = []
+    rows: list[tuple[int, StaffRow]] = []
+    seen: set[tuple[str, str]] = set()
+    for line, row in lines:
+        found = _field_problems(row) or _row_problems(row, sites)
+        platform = row["platform"].lower()
+        who = (
+            platform,
+            normalise_user_id(platform, row["user_id"]) if platform in PLATFORMS else row["user_id"],
+        )
+        if who in seen and who[1]:
+            found.append(("user_id", f"{who[0]} user {who[1]} appears twice"))
+        seen.add(who)
+        problems += [StaffProblem(line, field, complaint) for field, complaint in found]
+        if not found:
+            rows.append((line, _staff_row(row, sites)))
+    return rows, problems
+
+
+def read_staff(text: str, known_sites: list[str]) -> list[StaffRow]:
+    rows, problems = check_staff(text, known_sites)
     if problems:
-        raise ImportRejected(problems)
-    return rows
+        raise ImportRejected([str(problem) for problem in problems])
+    return [row for _, row in rows]
 
 
-def _field_problems(row: dict[str, str]) -> list[str]:
+def _row_problems(row: dict[str, str], sites: dict[str, str]) -> list[tuple[str, str]]:
+    problems = []
+    platform = row["platform"].lower()
+    if platform not in PLATFORMS:
+        problems.append(("platform", f"'{platform}' is not one of {', '.join(PLATFORMS)}"))
+    problems += [(field, "is empty") for field in ("user_id", "name") if not row[field]]
+    if row["email"] and not _EMAIL.match(row["email"]):
+        problems.append(("email", f"'{row['email']}' is not an email address"))
+    role = row["role"].lower()
+    if role not in ("clinician", "manager"):
+        problems.append(("role", f"'{row['role']}' is not clinician or manager"))
+    if row["site"].casefold() not in sites:
+        known = ", ".join(sites.values()) or "none yet; import a places file first"
+        problems.append(("site", f"there is no site called '{row['site']}' (known sites: {known})"))
+    try:
+        _capacity(row["capacity"], Role(role) if role in ("clinician", "manager") else Role.MANAGER)
+    except ValueError as problem:
+        problems.append(("capacity", str(problem).removeprefix("capacity: ")))
+    return problems
+
+
+def _field_problems(row: dict[str, str]) -> list[tuple[str, str]]:
     """Lengths and control characters, before any value can reach the database."""
     problems = []
     for field, value in row.items():
         if _CONTROL.search(value):
-            problems.append(f"{field}: contains a control character (such as NUL); retype it")
+            problems.append((field, "contains a control character (such as NUL); retype it"))
         elif len(value) > LONGEST.get(field, 200):
-            problems.append(f"{field}: is {len(value)} characters; at most {LONGEST.get(field, 200)} fit")
-    return problems
-
-
-def _staff_problems(row: dict[str, str], sites: dict[str, str]) -> list[str]:
-    problems = []
-    platform = row["platform"].lower()
-    if platform not in PLATFORMS:
-        problems.append(f"platform: '{platform}' is not one of {', '.join(PLATFORMS)}")
-    for field in ("user_id", "name"):
-        if not row[field]:
-            problems.append(f"{field}: is empty")
-    if row["email"] and not _EMAIL.match(row["email"]):
-        problems.append(f"email: '{row['email']}' is not an email address")
-    role = row["role"].lower()
-    if role not in ("clinician", "manager"):
-        problems.append(f"role: '{row['role']}' is not clinician or manager")
-    if row["site"].casefold() not in sites:
-        known = ", ".join(sites.values()) or "none yet; import a places file first"
-        problems.append(f"site: there is no site called '{row['site']}' (known sites: {known})")
-    try:
-        _capacity(row["capacity"], Role(role) if role in ("clinician", "manager") else Role.MANAGER)
-    except ValueError as problem:
-        problems.append(str(problem))
+            problems.append((field, f"is {len(value)} characters; at most {LONGEST.get(field, 200)} fit"))
     return problems
 
 
 def _staff_row(row: dict[str, str], sites: dict[str, str]) -> StaffRow:
+    """A row `_row_problems` found nothing wrong with."""
     platform = row["platform"].lower()
     role = Role(row["role"].lower())
     return StaffRow(
@@ -262,36 +286,45 @@ class StaffImport:
 
 def import_staff(ctx: Context, text: str) -> StaffImport:
     """Enrols everyone in the file (or updates them), except anyone on the erasure register."""
-    added = updated = skipped = 0
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
         # Not the placeholder erased people are moved to: nobody is based there.
-        sites = {s.name: s for s in uow.sites.list(programme.saved_id) if s.name != ERASED_NAME}
-        rows = read_staff(text, list(sites))
-        erased = _erased_rows(uow, ctx, rows)
-        for index, row in enumerate(rows):
-            if index in erased:
-                skipped += 1
-                continue
-            person = uow.participants.find(programme.saved_id, row.platform, row.user_id)
-            if person is None:
-                uow.participants.add(_participant(programme.saved_id, row, sites[row.site].saved_id, ctx))
-                added += 1
-            else:
-                _update(person, row, sites[row.site].saved_id)
-                uow.participants.save(person)
-                updated += 1
+        sites = {s.name: s.saved_id for s in uow.sites.list(programme.saved_id) if s.name != ERASED_NAME}
+        done = enrol_staff(uow, ctx, programme.saved_id, read_staff(text, list(sites)), sites)
         uow.commit()
-    return StaffImport(added, updated, skipped)
+    return done
 
 
-def _erased_rows(uow: UnitOfWork, ctx: Context, rows: list[StaffRow]) -> set[int]:
+def erased_rows(uow: UnitOfWork, ctx: Context, rows: list[StaffRow]) -> set[int]:
     """Indexes of the rows whose id or email is on the register, asked in one go."""
     owner: dict[str, int] = {}
     for index, row in enumerate(rows):
         for found in digests_of(ctx, row.platform, row.user_id, row.email):
             owner[found] = index
     return {owner[found] for found in uow.erasure_register.registered(owner)}
+
+
+def enrol_staff(
+    uow: UnitOfWork, ctx: Context, programme_id: int, rows: list[StaffRow], site_ids: dict[str, int]
+) -> StaffImport:
+    """Adds or updates each row's person, inside the caller's transaction, except anyone on the
+    erasure register: whatever path a staff list takes, it never brings an erased person back."""
+    added = updated = 0
+    erased = erased_rows(uow, ctx, rows)
+    # One read of everyone, not one query a row; a checked file names nobody twice.
+    known = {(p.platform, p.user_id): p for p in uow.participants.list(programme_id)}
+    for index, row in enumerate(rows):
+        if index in erased:
+            continue
+        person = known.get((row.platform, row.user_id))
+        if person is None:
+            uow.participants.add(_participant(programme_id, row, site_ids[row.site], ctx))
+            added += 1
+        else:
+            _update(person, row, site_ids[row.site])
+            uow.participants.save(person)
+            updated += 1
+    return StaffImport(added, updated, len(erased))
 
 
 def _participant(programme_id: int, row: StaffRow, site_id: int, ctx: Context) -> Participant:

@@ -82,6 +82,8 @@ class ParticipantRepository(Protocol):
 class ExclusionRepository(Protocol):
     def list(self, programme_id: int) -> list[Exclusion]: ...
     def add(self, exclusion: Exclusion) -> None: ...
+    def remove(self, exclusion: Exclusion) -> bool:
+        """False when no such rule stood (someone removed it a moment ago)."""
 
 
 class RoundRepository(Protocol):
@@ -301,3 +303,6 @@ class AuditRepository(Protocol):
     def add(self, entry: AuditEntry) -> None: ...
     def recent(self, programme_id: int, limit: int) -> list[AuditEntry]:
         """Newest first."""
+
+    def redact(self, programme_id: int, words: str, replacement: str) -> int:
+        """Replace `words` wherever an entry's detail names them (an erased person); returns how many."""

@@ -187,6 +187,12 @@ class FakeExclusions(_Repo):
         if exclusion not in self.s.exclusions:
             self.s.exclusions.append(exclusion)
 
+    def remove(self, exclusion):
+        if exclusion not in self.s.exclusions:
+            return False
+        self.s.exclusions.remove(exclusion)
+        return True
+
 
 class FakeRounds(_Repo):
     def get(self, programme_id, week):
@@ -417,6 +423,12 @@ class FakeAudit(_Repo):
     def recent(self, programme_id, limit):
         mine = [e for e in self.s.audit if e.programme_id == programme_id]
         return sorted(mine, key=lambda e: (e.at, e.id), reverse=True)[:limit]
+
+    def redact(self, programme_id, words, replacement):
+        named = [e for e in self.s.audit if e.programme_id == programme_id and words in e.detail]
+        for entry in named:
+            entry.detail = entry.detail.replace(words, replacement)
+        return len(named)
 
 
 class FakeErasureRegister(_Repo):

@@ -7,11 +7,14 @@ the Context, a unit of work or a repository. Every method returns plain dataclas
 from __future__ import annotations
 
 from bot.context import Context
-from bot.dashboard import audit, overview, signin, sites
+from bot.dashboard import audit, overview, people, rules, signin, sites, staff_import
 from bot.dashboard.audit import AuditLine
 from bot.dashboard.overview import Overview
+from bot.dashboard.people import ErasureView, PeopleFound, PersonView
+from bot.dashboard.rules import RuleChoices, RuleView
 from bot.dashboard.signin import DeskSession, StartedSession
 from bot.dashboard.sites import Change, PlaceView, SiteView
+from bot.dashboard.staff_import import ImportPreview
 from bot.model import Organiser
 
 __all__ = [
@@ -19,9 +22,15 @@ __all__ = [
     "Change",
     "Dashboard",
     "DeskSession",
+    "ErasureView",
+    "ImportPreview",
     "Organiser",
     "Overview",
+    "PeopleFound",
+    "PersonView",
     "PlaceView",
+    "RuleChoices",
+    "RuleView",
     "SiteView",
     "StartedSession",
 ]
@@ -80,3 +89,57 @@ class Dashboard:
 
     def edit_place(self, who: Organiser, place_id: int, name: str, kind: str, directions: str) -> Change:
         return sites.edit_place(self._ctx, who, place_id, name, kind, directions)
+
+    # People, do-not-pair rules and the staff list (bot/dashboard/people.py, rules.py, staff_import.py)
+
+    def people(self, query: str = "") -> PeopleFound:
+        return people.search_people(self._ctx, query)
+
+    def person(self, person_id: int) -> PersonView | None:
+        return people.find_person(self._ctx, person_id)
+
+    def site_choices(self) -> list[tuple[int, str]]:
+        return people.site_choices(self._ctx)
+
+    def erasure_preview(self, person_id: int) -> ErasureView | None:
+        return people.erasure_preview(self._ctx, person_id)
+
+    def pause_person(self, who: Organiser, person_id: int, until: str) -> Change:
+        return people.pause_person(self._ctx, who, person_id, until)
+
+    def resume_person(self, who: Organiser, person_id: int) -> Change:
+        return people.resume_person(self._ctx, who, person_id)
+
+    def move_person(self, who: Organiser, person_id: int, site_id: str) -> Change:
+        return people.move_person(self._ctx, who, person_id, site_id)
+
+    def change_role(self, who: Organiser, person_id: int, role: str, capacity: str) -> Change:
+        return people.change_role(self._ctx, who, person_id, role, capacity)
+
+    def remove_person(self, who: Organiser, person_id: int) -> Change:
+        return people.remove_person(self._ctx, who, person_id)
+
+    def erase_person(self, who: Organiser, person_id: int) -> Change:
+        return people.erase_person(self._ctx, who, person_id)
+
+    def rules(self) -> list[RuleView]:
+        return rules.list_rules(self._ctx)
+
+    def rule_choices(self, clinician_query: str = "", manager_query: str = "") -> RuleChoices:
+        return rules.rule_choices(self._ctx, clinician_query, manager_query)
+
+    def add_rule(self, who: Organiser, clinician_id: str, manager_id: str) -> Change:
+        return rules.add_rule(self._ctx, who, clinician_id, manager_id)
+
+    def remove_rule(self, who: Organiser, clinician_id: str, manager_id: str) -> Change:
+        return rules.remove_rule(self._ctx, who, clinician_id, manager_id)
+
+    def preview_staff_upload(self, data: bytes) -> ImportPreview:
+        return staff_import.preview_upload(self._ctx, data)
+
+    def confirm_staff_import(
+        self, who: Organiser, text: str, fingerprint: str
+    ) -> tuple[ImportPreview, Change]:
+        return staff_import.confirm_staff(self._ctx, who, text, fingerprint)
+
+    # End of people, do-not-pair rules and the staff list

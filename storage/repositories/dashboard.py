@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.model import AuditEntry, Organiser, OrganiserSession, SignInToken
@@ -115,3 +115,12 @@ class SqlAuditRepository:
             AuditEntry(row.programme_id, row.at, _organiser(row), row.action, row.detail, row.id)
             for row in self._session.execute(query)
         ]
+
+    def redact(self, programme_id: int, words: str, replacement: str) -> int:
+        statement = (
+            update(audit_log)
+            .where(audit_log.c.programme_id == programme_id)
+            .where(audit_log.c.detail.contains(words, autoescape=True))
+            .values(detail=func.replace(audit_log.c.detail, words, replacement))
+        )
+        return rows_touched(self._session.execute(statement))

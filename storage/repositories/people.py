@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.model import Exclusion, Participant, Place, PlaceKind, Programme, Role, Site
-from storage.repositories._sql import chunks, conflicts_as, dialect_insert
+from storage.repositories._sql import chunks, conflicts_as, dialect_insert, rows_touched
 from storage.tables import exclusions, participants, places, programmes, sites
 
 
@@ -243,3 +243,11 @@ class SqlExclusionRepository:
             .on_conflict_do_nothing(index_elements=["programme_id", "clinician_id", "manager_id"])
         )
         self._session.execute(statement)
+
+    def remove(self, exclusion: Exclusion) -> bool:
+        statement = delete(exclusions).where(
+            exclusions.c.programme_id == exclusion.programme_id,
+            exclusions.c.clinician_id == exclusion.clinician_id,
+            exclusions.c.manager_id == exclusion.manager_id,
+        )
+        return rows_touched(self._session.execute(statement)) > 0
