@@ -25,6 +25,7 @@ def erase(uow: UnitOfWork, ctx: Context, person: Participant) -> int:
     person.workspace_id = ""
     person.email = None
     person.department = None
+    person.upn = None
     person.paused_until = None
     person.left_at = person.left_at or ctx.clock.now()
     person.erased = True

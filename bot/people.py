@@ -79,9 +79,11 @@ def _new_participant(ctx: Context, programme_id: int, sender: Sender, role: Role
         display_name=sender.display_name,
         email=sender.email,
         department=sender.department,
+        upn=sender.upn,
         role=role,
         site_id=site.saved_id,
         joined_at=ctx.clock.now(),
+        active_since=ctx.clock.now(),
     )
 
 
@@ -89,10 +91,12 @@ def _refresh(person: Participant, ctx: Context, sender: Sender, role: Role, site
     if person.left_at is not None or person.erased:
         person.joined_at = ctx.clock.now()
     person.left_at, person.erased, person.paused_until = None, False, None
+    person.active_since = ctx.clock.now()
     person.role, person.site_id = role, site.saved_id
     person.display_name, person.workspace_id = sender.display_name, sender.workspace_id
     person.email = sender.email or person.email
     person.department = sender.department or person.department
+    person.upn = sender.upn or person.upn
     if role is Role.CLINICIAN:
         person.capacity = 1
 
@@ -132,6 +136,7 @@ def resume(ctx: Context, sender: Sender) -> Reply:
         person = _require_active_member(uow, ctx, sender)
         was_paused = person.status_on(ctx.today()) is Status.PAUSED
         person.paused_until = None
+        person.active_since = ctx.clock.now()
         uow.participants.save(person)
         uow.commit()
     if not was_paused:
