@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
+
 from bot import commands as c
 from bot.context import Context, Reply, Sender, default_programme
 from bot.errors import CorridorError, UnknownSite
-from bot.messages import Button
+from bot.messages import Button, Intent
 from bot.model import Participant, Role, Site, Status
 from bot.ports import UnitOfWork
 from bot.results import Joined
+from bot.wording import fold
 
 NOT_JOINED = "You haven't joined yet. Type `join clinician` or `join manager` to take part."
 
@@ -25,6 +28,9 @@ def join(ctx: Context, sender: Sender, command: c.Join) -> Reply:
         sites = [site for site in uow.sites.list(programme.saved_id) if not site.retired]
         if command.site is None and len(sites) > 1:
             return _site_picker(command.role, sites)
+        near = _near_miss(command.site, sites)
+        if near is not None:
+            return _did_you_mean(command.role, command.site or "", near)
         site = _resolve_site(uow, programme.saved_id, command.site, sites)
         person = uow.participants.find(programme.saved_id, sender.platform, sender.user_id)
         rejoining = person is not None and (person.left_at is not None or person.erased)
@@ -64,10 +70,37 @@ def _resolve_site(uow: UnitOfWork, programme_id: int, name: str | None, sites: l
                 "Ask your organiser to add them with `corridor places import`."
             )
         return sites[0]
-    site = uow.sites.by_name(programme_id, name)
-    if site is None or site.retired:
+    site = _matching_site(name, sites)
+    if site is None:
         raise UnknownSite(name, [s.name for s in sites])
     return site
+
+
+def _matching_site(name: str, sites: list[Site]) -> Site | None:
+    """The site as typed, however a phone wrote its apostrophe: St Mary’s is St Mary's."""
+    wanted = fold(name)
+    return next((site for site in sites if fold(site.name) == wanted), None)
+
+
+def _near_miss(name: str | None, sites: list[Site]) -> Site | None:
+    """The one site a mistyped name most likely meant ("St Marys"), when it matches none exactly."""
+    if name is None or _matching_site(name, sites) is not None:
+        return None
+    folded = {_letters(site.name): site for site in sites}
+    close = difflib.get_close_matches(_letters(name), list(folded), n=1, cutoff=0.75)
+    return folded[close[0]] if close else None
+
+
+def _letters(name: str) -> str:
+    return "".join(ch for ch in fold(name) if ch.isalnum())
+
+
+def _did_you_mean(role: Role, typed: str, site: Site) -> Reply:
+    return Reply(
+        f"There is no site called '{typed}'. Did you mean {site.name}?",
+        [Button(f"Join at {site.name}", f"join {role.value} {site.name}", Intent.PRIMARY)],
+        rejected=True,
+    )
 
 
 def _new_participant(ctx: Context, programme_id: int, sender: Sender, role: Role, site: Site) -> Participant:

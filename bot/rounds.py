@@ -21,6 +21,7 @@ from bot.pairing import Candidate, PairingInput, meeting_key, pair_round
 from bot.ports import UnitOfWork
 from bot.starters import choose_starter
 from bot.weeks import monday_of, week_of
+from bot.wording import plural
 
 
 @dataclass
@@ -50,8 +51,8 @@ class RoundReport:
             return f"The round for {self.week} has already run; nothing new to do."
         if not self.pairs:
             counts = (
-                f"{self.available.get('clinician', 0)} clinician(s) and "
-                f"{self.available.get('manager', 0)} manager(s) with room"
+                f"{plural(self.available.get('clinician', 0), 'clinician')} and "
+                f"{plural(self.available.get('manager', 0), 'manager')} with room"
             )
             if self.top_up:
                 return (
@@ -62,13 +63,13 @@ class RoundReport:
         kind = "Top-up for" if self.top_up else "Round"
         verb = "would pair" if self.dry_run else "paired"
         text = (
-            f"{kind} {self.week}: {verb} {len(self.pairs)} clinician-manager pair(s), "
+            f"{kind} {self.week}: {verb} {plural(len(self.pairs), 'clinician-manager pair')}, "
             f"{self.same_site} on the same site; {len(self.sat_out)} without a partner this time."
         )
         if self.top_up:
             text += " (This week already had a round, so only people not yet paired were included.)"
         if self.repeats:
-            text += f" {self.repeats} pair(s) had met recently; there was no other way to pair them."
+            text += f" {plural(self.repeats, 'pair')} had met recently; there was no other way to pair them."
         return text
 
 

@@ -10,6 +10,7 @@ from bot.messages import Button
 from bot.model import Pair, Status
 from bot.people import JOIN_BUTTONS, NOT_JOINED, find_sender
 from bot.ports import UnitOfWork
+from bot.wording import plural
 
 RECENT = 3
 
@@ -47,7 +48,7 @@ class PersonalStatus:
             about += f" ({self.department})"
         lines = [about + ".", f"Status: {state}."]
         if self.role == "manager":
-            lines.append(f"You meet up to {self.capacity} clinician(s) a week.")
+            lines.append(f"You meet up to {plural(self.capacity, 'clinician')} a week.")
         if self.recent:
             lines.append("Recent pairings:")
             lines += [f"  {p.week}: {p.partner} at {p.place} ({p.outcome})" for p in self.recent]
