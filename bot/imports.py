@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from bot.context import Context, default_programme
 from bot.errors import CorridorError
 from bot.model import MAX_CAPACITY, Exclusion, Participant, Place, PlaceKind, Role, Site
+from bot.quiet import welcome
 
 PLATFORMS = ("slack", "teams", "console")
 PARTICIPANT_COLUMNS = ("platform", "user_id", "name", "email", "role", "site", "department", "capacity")
@@ -208,7 +209,10 @@ def import_staff(ctx: Context, text: str) -> tuple[int, int]:
         for row in read_staff(text, list(sites)):
             person = uow.participants.find(programme.saved_id, row.platform, row.user_id)
             if person is None:
-                uow.participants.add(_participant(programme.saved_id, row, sites[row.site].saved_id, ctx))
+                person = uow.participants.add(
+                    _participant(programme.saved_id, row, sites[row.site].saved_id, ctx)
+                )
+                welcome(uow, programme.saved_id, person, sites, ctx.clock.now())
                 added += 1
             else:
                 _update(person, row, sites[row.site].saved_id)

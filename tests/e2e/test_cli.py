@@ -197,7 +197,8 @@ def test_an_organisers_first_week(set_up: Organiser) -> None:
     assert "Dr Amara Okafor" in preview and "Level 2 staff kitchen" in preview
     status = org.ok("status")
     assert "No rounds yet." in status
-    assert "0 waiting" in status
+    # The five enrolled from the staff list each have a welcome waiting, before any round.
+    assert "5 waiting" in status
 
     first = org.ok("round", "run")
     assert "paired 3 clinician-manager pairs" in first
@@ -212,8 +213,9 @@ def test_an_organisers_first_week(set_up: Organiser) -> None:
     )
     assert "Active: 3 clinicians, 2 managers" in status
     assert ", 3 pairs" in status
-    # An intro for each person in each pair: the manager with two clinicians hears of both.
-    assert "6 waiting" in status
+    # An intro for each person in each pair: the manager with two clinicians hears of both
+    # (six), after the five welcomes.
+    assert "11 waiting" in status
 
     columns, pairs = org.rows("pairs.csv")
     assert columns == PAIR_COLUMNS

@@ -62,3 +62,21 @@ async def test_without_a_roster_entry_there_is_no_chat_link_but_still_a_meeting_
     assert_valid_card(card)
     assert list(links(card)) == ["Suggest a time"]
     assert parse_qs(urlsplit(links(card)["Suggest a time"]).query)["attendees"] == ["amara.okafor@nhs.net"]
+
+
+def test_the_pause_notice_and_the_welcome_are_valid_cards_with_one_tap_to_resume():
+    from adapters.console.render import render as console_render
+    from adapters.teams import cards
+    from bot.messages import PersonCard, message_from_payload
+    from bot.quiet import auto_pause_notice, welcome_notice
+
+    amara = PersonCard(1, "Sister Amara Okafor", "clinician", "St Mary's", "teams", "aad-1", "T")
+    paused = message_from_payload(auto_pause_notice(amara, 3).to_payload())
+    card = cards.render(paused)
+    assert_valid_card(card)
+    assert [(a["title"], a["data"]["command"]) for a in card["actions"]] == [("Resume", "resume")]
+    assert cards.summary(paused) == "We've paused your coffee pairings"
+    welcome = cards.render(welcome_notice(amara))
+    assert_valid_card(welcome)
+    assert "**forget-me**" in " ".join(b["text"] for b in welcome["body"])
+    assert console_render(paused.to_payload())[-1] == "  buttons: [Resume]"
