@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -153,7 +155,7 @@ def parse(text: str, today: date) -> Command:
         "admin": _admin,
     }
     if head not in parsers:
-        raise ParseError(f"I don't know the word '{_clip(head)}'. Here is what I understand:\n{HELP}")
+        raise _unknown_word(head, [*_SIMPLE, *parsers])
     return parsers[head](rest)
 
 
@@ -177,11 +179,11 @@ def _join(rest: str) -> Join:
 
 
 def _pause(rest: str, today: date) -> Pause:
-    usage = "Type `pause 2w`, `pause 3d` or `pause until 2026-12-24`."
+    usage = "Type `pause 2w`, `pause 3d` or `pause until 2026-12-24` (or `pause until 24 December`)."
     if not rest:
         raise ParseError(f"Say how long to pause for. {usage}")
     if rest.lower().startswith("until"):
-        until = _date(rest[5:].strip(), usage)
+        until = _date_as_written(rest[5:].strip(), today, usage)
     else:
         match = _DURATION.match(rest)
         if not match:
@@ -200,6 +202,52 @@ def _date(text: str, usage: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise ParseError(f"'{_clip(text)}' is not a date written as YYYY-MM-DD. {usage}") from None
+
+
+_MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+_MONTHS |= {name.lower(): n for n, name in enumerate(calendar.month_abbr) if name}
+_MONTHS["sept"] = 9
+_WEEKDAYS = {name.lower(): n for n, name in enumerate(calendar.day_name)}
+_WEEKDAYS |= {name.lower(): n for n, name in enumerate(calendar.day_abbr)}
+_ORDINAL = re.compile(r"^(\d{1,2})(st|nd|rd|th)?$")
+
+
+def _date_as_written(text: str, today: date, usage: str) -> date:
+    """A date as people write it: 2026-12-24, "24 December", "Thursday 4 November", "Dec 24th 2026".
+    Without a year it is the next such day; a weekday that does not fit the date is an error."""
+    words = text.replace(",", " ").lower().split()
+    weekday = _WEEKDAYS.get(words[0]) if words else None
+    words = words[1:] if weekday is not None else words
+    day = next((int(m[1]) for w in words if (m := _ORDINAL.match(w))), None)
+    month = next((_MONTHS[w] for w in words if w in _MONTHS), None)
+    year = next((int(w) for w in words if w.isdigit() and len(w) == 4), None)
+    if day is None or month is None or len(words) != 2 + (year is not None):
+        return _date(text, usage)
+    try:
+        found = date(year or today.year, month, day)
+        if year is None and found < today:
+            found = date(today.year + 1, month, day)
+    except ValueError:
+        raise ParseError(f"'{_clip(text)}' is not a day in the calendar. {usage}") from None
+    if weekday is not None and found.weekday() != weekday:
+        raise ParseError(
+            f"{found.day} {found:%B %Y} is a {calendar.day_name[found.weekday()]}, "
+            f"not a {calendar.day_name[weekday]}. {usage}"
+        )
+    return found
+
+
+def _unknown_word(head: str, known: list[str]) -> ParseError:
+    """A typo (`jion`) gets the command it most likely meant; only a stranger word gets the whole list."""
+    close = difflib.get_close_matches(
+        head, [w for w in known if w != "outcome" and (w.isalpha() or "-" in w)], n=1, cutoff=0.6
+    )
+    if close:
+        return ParseError(
+            f"I don't know the word '{_clip(head)}'. Did you mean `{close[0]}`? "
+            "Type `help` to see everything I understand."
+        )
+    return ParseError(f"I don't know the word '{_clip(head)}'. Here is what I understand:\n{HELP}")
 
 
 def _capacity(rest: str) -> Capacity:

@@ -16,6 +16,8 @@ class EngineSettings:
     round_time: time = time(9, 0)
     digest_time: time = time(9, 0)
     followup_after_days: int = 3
+    # Rounds in a row with no answer before Corridor pauses someone, kindly; 0 turns it off.
+    auto_pause_after_rounds: int = 3
     max_attempts: int = 8
     retry_base_seconds: float = 2.0
     retry_cap_seconds: float = 900.0

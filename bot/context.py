@@ -12,6 +12,7 @@ from bot.model import Programme
 from bot.ports import ChartRenderer, Clock, Pseudonymiser, SeedSource, UnitOfWork, UnitOfWorkFactory
 from bot.pseudonyms import KeyedDigests
 from bot.results import Result
+from bot.wording import command_spans
 
 
 @dataclass
@@ -40,6 +41,8 @@ class Sender:
     workspace_id: str = ""
     email: str | None = None
     department: str | None = None
+    # Teams' user principal name, when the roster gave one.
+    upn: str | None = None
     channel_id: str | None = None
     is_organiser: bool = False
     # Said where others can read the answer (a Teams team channel): only some commands are taken there.
@@ -58,6 +61,11 @@ class Reply:
     pick_one: str | None = None
     # A part of `text` whose lines line up in columns (the command list), to show in fixed width.
     columns: str | None = None
+
+    @property
+    def commands(self) -> tuple[str, ...]:
+        """The commands quoted in the text (`pause 2w`), for adapters that prefix them (Slack)."""
+        return command_spans(self.text)
 
 
 def ensure_default_programme(ctx: Context) -> Programme:

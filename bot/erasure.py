@@ -40,6 +40,7 @@ def erase(uow: UnitOfWork, ctx: Context, person: Participant) -> int:
     person.workspace_id = ""
     person.email = None
     person.department = None
+    person.upn = None
     person.paused_until = None
     person.capacity = 1
     person.site_id = placeholder_site(uow, ctx, person.programme_id).saved_id

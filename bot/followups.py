@@ -1,13 +1,16 @@
-"""The follow-up sweep: ask pairs who haven't answered whether they met, once."""
+"""The follow-up sweep: ask pairs who haven't answered whether they met, once; and a pair of this
+round who said "Not yet", once too, before the round ends."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.context import Context, default_programme
 from bot.meetups import Meetup
 from bot.messages import FOLLOWUP, PersonCard
+from bot.model import OutcomeKind, Pair
 from bot.outbox import pair_messages
+from bot.ports import UnitOfWork
 
 # Follow-ups only chase recent rounds; a pair from two months ago is history, not news.
 ROUNDS_TO_CHASE = 2
@@ -21,6 +24,7 @@ def send_followups(ctx: Context) -> int:
         programme = default_programme(uow, ctx.settings)
         rounds = {r.saved_id: r for r in uow.rounds.recent(programme.saved_id, ROUNDS_TO_CHASE)}
         pairs = uow.pairs.awaiting_followup(list(rounds), cutoff)
+        pairs += _said_not_yet(uow, list(rounds)[:1], cutoff, {p.saved_id for p in pairs})
         if not pairs:
             return 0
         people = uow.participants.get_many({pid for p in pairs for pid in p.member_ids()})
@@ -57,3 +61,16 @@ def send_followups(ctx: Context) -> int:
             asked += 1
         uow.commit()
     return asked
+
+
+def _said_not_yet(uow: UnitOfWork, round_ids: list[int], cutoff: datetime, chosen: set[int]) -> list[Pair]:
+    """Pairs of the current round not yet followed up whose every answer so far is "Not yet"."""
+    pairs = [
+        p
+        for p in uow.pairs.for_rounds(round_ids)
+        if p.followup_sent_at is None and p.created_at < cutoff and p.saved_id not in chosen
+    ]
+    answers: dict[int, set[OutcomeKind]] = {}
+    for outcome in uow.outcomes.for_pairs([p.saved_id for p in pairs]):
+        answers.setdefault(outcome.pair_id, set()).add(outcome.kind)
+    return [p for p in pairs if answers.get(p.saved_id) == {OutcomeKind.NOT_YET}]

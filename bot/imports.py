@@ -18,6 +18,7 @@ from bot.errors import CorridorError
 from bot.model import ERASED_NAME, MAX_CAPACITY, Exclusion, Participant, Place, PlaceKind, Role, Site
 from bot.ports import UnitOfWork
 from bot.pseudonyms import normalise_user_id
+from bot.quiet import welcome
 
 PLATFORMS = ("slack", "teams", "console")
 PARTICIPANT_COLUMNS = ("platform", "user_id", "name", "email", "role", "site", "department", "capacity")
@@ -313,12 +314,15 @@ def enrol_staff(
     erased = erased_rows(uow, ctx, rows)
     # One read of everyone, not one query a row; a checked file names nobody twice.
     known = {(p.platform, p.user_id): p for p in uow.participants.list(programme_id)}
+    sites = {site.name: site for site in uow.sites.list(programme_id)}
     for index, row in enumerate(rows):
         if index in erased:
             continue
         person = known.get((row.platform, row.user_id))
         if person is None:
-            uow.participants.add(_participant(programme_id, row, site_ids[row.site], ctx))
+            person = uow.participants.add(_participant(programme_id, row, site_ids[row.site], ctx))
+            # They never chose Corridor: before any intro, say what it is and how to leave.
+            welcome(uow, programme_id, person, sites, ctx.clock.now())
             added += 1
         else:
             _update(person, row, site_ids[row.site])

@@ -7,16 +7,19 @@ says is made here once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from bot.model import OutcomeKind, Participant, Reason, Role, Site
+from bot.wording import period_phrase
 
 INTRO = "intro"
 FOLLOWUP = "followup"
 SIT_OUT = "sit_out"
 DIGEST = "digest"
+NOTICE = "notice"
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,8 @@ class PersonCard:
     workspace_id: str = ""
     department: str | None = None
     email: str | None = None
+    # The Teams user principal name, which Teams' chat and meeting links address people by.
+    upn: str | None = None
 
     @classmethod
     def of(cls, person: Participant, sites: dict[int, Site]) -> PersonCard:
@@ -43,6 +48,7 @@ class PersonCard:
             workspace_id=person.workspace_id,
             department=person.department,
             email=person.email,
+            upn=person.upn,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,11 +63,13 @@ class PersonCard:
             "workspace_id": self.workspace_id,
             "department": self.department,
             "email": self.email,
+            "upn": self.upn,
         }
 
-    def describe(self) -> str:
-        """ "Dr Amara Okafor, clinician, Cardiology, St Mary's"."""
-        parts = [self.name, self.role]
+    def describe(self, name: Callable[[PersonCard], str] | None = None) -> str:
+        """ "Dr Amara Okafor, clinician, Cardiology, St Mary's"; `name` shows the name another way
+        (a Slack mention)."""
+        parts = [name(self) if name else self.name, self.role]
         if self.department:
             parts.append(self.department)
         if self.site:
@@ -134,24 +142,48 @@ class Intro:
     def headline(self) -> str:
         if self.kind == FOLLOWUP:
             return "Did you manage to meet?"
-        return f"Coffee this week: {self.clinician.name} and {self.manager.name}"
+        return f"Coffee {period_phrase()}: {self.clinician.name} and {self.manager.name}"
 
-    def lines(self, recipient: PersonCard | None = None) -> list[str]:
-        """The words of the message; `recipient` set means a one-to-one conversation."""
+    def notification(self, recipient: PersonCard | None = None) -> str:
+        """The line a phone shows before the message is opened: who with, and where. One to one it
+        names the partner, never the recipient's own name."""
+        if recipient is None:
+            who = f"{self.clinician.name} and {self.manager.name}"
+        else:
+            who = f"you and {self.partner_for(recipient).name}"
+        if self.kind == FOLLOWUP:
+            return self.headline()
+        return f"Coffee {period_phrase()}: {who}, at {self.place_line()}"
+
+    def place_line(self) -> str:
+        """ "Level 2 staff kitchen, St Mary's"."""
+        return f"{self.place_name}, {self.place_site}"
+
+    def meeting_subject(self) -> str:
+        return f"Coffee: {self.clinician.name} and {self.manager.name}"
+
+    def chat_label(self, recipient: PersonCard) -> str:
+        return f"Chat with {self.partner_for(recipient).name}"
+
+    def lines(
+        self, recipient: PersonCard | None = None, name: Callable[[PersonCard], str] | None = None
+    ) -> list[str]:
+        """The words of the message; `recipient` set means a one-to-one conversation, and `name`
+        shows people's names another way (a Slack mention)."""
         if self.kind == FOLLOWUP:
             return self._followup_lines(recipient)
         if recipient is None:
             who = [
-                f"Meet {self.clinician.describe()}.",
-                f"Meet {self.manager.describe()}.",
+                f"Meet {self.clinician.describe(name)}.",
+                f"Meet {self.manager.describe(name)}.",
             ]
         else:
             partner = self.partner_for(recipient)
-            who = [f"This week you're paired with {partner.describe()}."]
+            who = [f"{period_phrase().capitalize()} you're paired with {partner.describe(name)}."]
             if partner.platform != recipient.platform:
                 contact = f" by email at {partner.email}" if partner.email else ""
                 who.append(f"{partner.name} uses {partner.platform.capitalize()}; reach them{contact}.")
-        place = f"Suggested spot: {self.place_name}, {self.place_site}."
+        place = f"Suggested spot: {self.place_line()}."
         if self.other_site:
             place += f" One of you is based at {self.other_site}, so agree a time that suits the walk."
         lines = [*who, place]
@@ -224,6 +256,50 @@ class SitOutNotice:
         return cls(**data)
 
 
+SUGGEST_A_TIME = "Suggest a time"
+WELCOME = "welcome"
+AUTO_PAUSE = "auto_pause"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message to one person about themselves, not a pair: the welcome before a first round, or
+    word that Corridor paused someone who has gone quiet. Words and buttons travel in the payload."""
+
+    topic: str
+    recipient: PersonCard
+    title: str
+    body: list[str]
+    buttons: list[Button] = field(default_factory=list)
+    kind: str = NOTICE
+
+    def headline(self) -> str:
+        return self.title
+
+    def lines(self) -> list[str]:
+        return list(self.body)
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "topic": self.topic,
+            "recipient": self.recipient.to_dict(),
+            "title": self.title,
+            "body": list(self.body),
+            "buttons": [[b.label, b.command, b.intent.value] for b in self.buttons],
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Notice:
+        return cls(
+            topic=payload["topic"],
+            recipient=PersonCard(**payload["recipient"]),
+            title=payload["title"],
+            body=list(payload["body"]),
+            buttons=[Button(label, command, Intent(intent)) for label, command, intent in payload["buttons"]],
+        )
+
+
 @dataclass(frozen=True)
 class DigestMessage:
     """The monthly participation digest: counts only, small numbers suppressed, nobody named."""
@@ -258,8 +334,13 @@ class DigestMessage:
         return cls(**payload)
 
 
-def message_from_payload(payload: dict[str, Any]) -> Intro | SitOutNotice | DigestMessage:
+Message = Intro | SitOutNotice | Notice | DigestMessage
+
+
+def message_from_payload(payload: dict[str, Any]) -> Message:
     kind = payload.get("kind")
+    if kind == NOTICE:
+        return Notice.from_payload(payload)
     if kind in (INTRO, FOLLOWUP):
         return Intro.from_payload(payload)
     if kind == SIT_OUT:

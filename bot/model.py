@@ -61,6 +61,8 @@ class Status(StrEnum):
 
 
 MAX_CAPACITY = 3
+# Paused with no end date: until the person taps Resume (Corridor paused them for silence).
+UNTIL_RESUMED = date(9999, 12, 31)
 ERASED_NAME = "(erased)"
 
 
@@ -123,6 +125,10 @@ class Participant(Stored):
     left_at: datetime | None = None
     erased: bool = False
     id: int | None = None
+    # Teams' user principal name, for chat and meeting links to this person.
+    upn: str | None = None
+    # When they last showed they are here (joined, resumed): silence is counted only after it.
+    active_since: datetime | None = None
 
     def status_on(self, day: date) -> Status:
         if self.left_at is not None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
+
 from bot import commands as c
 from bot.context import Context, Reply, Sender, default_programme
 from bot.erasure_register import take_off_register
 from bot.errors import CorridorError, UnknownSite
-from bot.messages import Button
+from bot.messages import Button, Intent
 from bot.model import Participant, Role, Site, Status
 from bot.ports import UnitOfWork
 from bot.results import Joined
+from bot.wording import fold
 
 NOT_JOINED = "You haven't joined yet. Type `join clinician` or `join manager` to take part."
 
@@ -26,6 +29,9 @@ def join(ctx: Context, sender: Sender, command: c.Join) -> Reply:
         sites = [site for site in uow.sites.list(programme.saved_id) if not site.retired]
         if command.site is None and len(sites) > 1:
             return _site_picker(command.role, sites)
+        near = _near_miss(command.site, sites)
+        if near is not None:
+            return _did_you_mean(command.role, command.site or "", near)
         site = _resolve_site(uow, programme.saved_id, command.site, sites)
         # Joining from their own account is the one way back for someone who asked to be erased.
         came_back = take_off_register(uow, ctx, sender.platform, sender.user_id, sender.email)
@@ -67,10 +73,37 @@ def _resolve_site(uow: UnitOfWork, programme_id: int, name: str | None, sites: l
                 "Ask your organiser to add them with `corridor places import`."
             )
         return sites[0]
-    site = uow.sites.by_name(programme_id, name)
-    if site is None or site.retired:
+    site = _matching_site(name, sites)
+    if site is None:
         raise UnknownSite(name, [s.name for s in sites])
     return site
+
+
+def _matching_site(name: str, sites: list[Site]) -> Site | None:
+    """The site as typed, however a phone wrote its apostrophe: St Mary’s is St Mary's."""
+    wanted = fold(name)
+    return next((site for site in sites if fold(site.name) == wanted), None)
+
+
+def _near_miss(name: str | None, sites: list[Site]) -> Site | None:
+    """The one site a mistyped name most likely meant ("St Marys"), when it matches none exactly."""
+    if name is None or _matching_site(name, sites) is not None:
+        return None
+    folded = {_letters(site.name): site for site in sites}
+    close = difflib.get_close_matches(_letters(name), list(folded), n=1, cutoff=0.75)
+    return folded[close[0]] if close else None
+
+
+def _letters(name: str) -> str:
+    return "".join(ch for ch in fold(name) if ch.isalnum())
+
+
+def _did_you_mean(role: Role, typed: str, site: Site) -> Reply:
+    return Reply(
+        f"There is no site called '{typed}'. Did you mean {site.name}?",
+        [Button(f"Join at {site.name}", f"join {role.value} {site.name}", Intent.PRIMARY)],
+        rejected=True,
+    )
 
 
 def _new_participant(ctx: Context, programme_id: int, sender: Sender, role: Role, site: Site) -> Participant:
@@ -82,9 +115,11 @@ def _new_participant(ctx: Context, programme_id: int, sender: Sender, role: Role
         display_name=sender.display_name,
         email=sender.email,
         department=sender.department,
+        upn=sender.upn,
         role=role,
         site_id=site.saved_id,
         joined_at=ctx.clock.now(),
+        active_since=ctx.clock.now(),
     )
 
 
@@ -92,10 +127,12 @@ def _refresh(person: Participant, ctx: Context, sender: Sender, role: Role, site
     if person.left_at is not None or person.erased:
         person.joined_at = ctx.clock.now()
     person.left_at, person.erased, person.paused_until = None, False, None
+    person.active_since = ctx.clock.now()
     person.role, person.site_id = role, site.saved_id
     person.display_name, person.workspace_id = sender.display_name, sender.workspace_id
     person.email = sender.email or person.email
     person.department = sender.department or person.department
+    person.upn = sender.upn or person.upn
     if role is Role.CLINICIAN:
         person.capacity = 1
 
@@ -135,6 +172,7 @@ def resume(ctx: Context, sender: Sender) -> Reply:
         person = _require_active_member(uow, ctx, sender)
         was_paused = person.status_on(ctx.today()) is Status.PAUSED
         person.paused_until = None
+        person.active_since = ctx.clock.now()
         uow.participants.save(person)
         uow.commit()
     if not was_paused:

@@ -15,12 +15,14 @@ from bot.errors import Conflict
 from bot.meetups import Meetup, MeetupPlanner
 from bot.memory import collector_paused
 from bot.messages import INTRO, PersonCard
-from bot.model import OutboxMessage, Pair, Participant, Programme, Role, Round, SitOut
+from bot.model import UNTIL_RESUMED, OutboxMessage, Pair, Participant, Programme, Role, Round, SitOut
 from bot.outbox import pair_messages, sit_out_message
 from bot.pairing import Candidate, PairingInput, meeting_key, pair_round
 from bot.ports import UnitOfWork
+from bot.quiet import auto_pause_notice, notice_message, silent_people
 from bot.starters import choose_starter
 from bot.weeks import monday_of, week_of
+from bot.wording import plural
 
 
 @dataclass
@@ -44,32 +46,43 @@ class RoundReport:
     same_site: int = 0
     messages_queued: int = 0
     available: dict[str, int] = field(default_factory=dict)
+    # Paused this round for answering none of their last intros.
+    paused_for_silence: int = 0
 
     def summary(self) -> str:
         if self.already_done:
             return f"The round for {self.week} has already run; nothing new to do."
         if not self.pairs:
             counts = (
-                f"{self.available.get('clinician', 0)} clinician(s) and "
-                f"{self.available.get('manager', 0)} manager(s) with room"
+                f"{plural(self.available.get('clinician', 0), 'clinician')} and "
+                f"{plural(self.available.get('manager', 0), 'manager')} with room"
             )
             if self.top_up:
                 return (
                     f"This week's round ({self.week}) already ran; the top-up found nobody new to pair "
                     f"({counts} not yet paired). Nothing changed."
                 )
+            if self.paused_for_silence:
+                return f"Nobody could be paired for {self.week}: {counts} available.{self._quiet()}"
             return f"Nobody could be paired for {self.week}: {counts} available. Nothing was recorded."
         kind = "Top-up for" if self.top_up else "Round"
         verb = "would pair" if self.dry_run else "paired"
         text = (
-            f"{kind} {self.week}: {verb} {len(self.pairs)} clinician-manager pair(s), "
+            f"{kind} {self.week}: {verb} {plural(len(self.pairs), 'clinician-manager pair')}, "
             f"{self.same_site} on the same site; {len(self.sat_out)} without a partner this time."
         )
         if self.top_up:
             text += " (This week already had a round, so only people not yet paired were included.)"
+        text += self._quiet()
         if self.repeats:
-            text += f" {self.repeats} pair(s) had met recently; there was no other way to pair them."
+            text += f" {plural(self.repeats, 'pair')} had met recently; there was no other way to pair them."
         return text
+
+    def _quiet(self) -> str:
+        if not self.paused_for_silence:
+            return ""
+        who = plural(self.paused_for_silence, "person", "people")
+        return f" {who} who had answered none of their recent intros paused and told how to resume."
 
 
 def run_round(
@@ -86,6 +99,9 @@ def run_round(
         plan = _plan(uow, ctx, programme, week, held_on, existing)
         if dry_run or not plan.report.pairs:
             plan.report.dry_run = dry_run
+            if plan.silent and not dry_run:  # nobody to pair, but the quiet are still told
+                uow.outbox.add_many_if_absent(_pause_the_silent(uow, ctx, programme, week, plan))
+                uow.commit()
             return plan.report
         try:
             _record(uow, ctx, programme, plan, existing)
@@ -103,6 +119,7 @@ class _Plan:
     round_: Round
     cards: dict[int, PersonCard]
     sat_out: list[int]
+    silent: list[Participant] = field(default_factory=list)
 
 
 def _plan(
@@ -112,6 +129,12 @@ def _plan(
     already_paired, load = _this_week(uow, existing)
     # Meetings older than the window are no repeat at all, so only the window's rounds matter.
     previous = uow.rounds.recent(programme.saved_id, max(programme.repeat_window, 1), week)
+    quiet = ctx.settings.auto_pause_after_rounds
+    silent = (
+        [people.pop(pid) for pid in sorted(silent_people(uow, people, previous, quiet))]
+        if not existing
+        else []
+    )
     seed = existing.seed ^ len(already_paired) if existing else ctx.seeds.new_seed()
     job = _pairing_input(uow, programme, people, already_paired, load, previous, seed)
     result = pair_round(job)
@@ -140,7 +163,9 @@ def _plan(
     sat_out = [p for p in result.sat_out if p not in load]
     report.sat_out = [cards[p] for p in sat_out]
     round_ = existing or Round(programme.saved_id, week, seed, held_on, ctx.clock.now())
-    return _Plan(report, round_, cards, sat_out)
+    report.paused_for_silence = len(silent)
+    silent_cards = {p.saved_id: PersonCard.of(p, sites) for p in silent}
+    return _Plan(report, round_, cards | silent_cards, sat_out, silent)
 
 
 def _pairing_input(
@@ -241,4 +266,20 @@ def _record(uow: UnitOfWork, ctx: Context, programme: Programme, plan: _Plan, ex
     messages += [
         sit_out_message(programme.saved_id, round_.week, plan.cards[pid], now) for pid in plan.sat_out
     ]
+    messages += _pause_the_silent(uow, ctx, programme, round_.week, plan)
     plan.report.messages_queued = uow.outbox.add_many_if_absent(messages)
+
+
+def _pause_the_silent(
+    uow: UnitOfWork, ctx: Context, programme: Programme, week: str, plan: _Plan
+) -> list[OutboxMessage]:
+    rounds = ctx.settings.auto_pause_after_rounds
+    for person in plan.silent:
+        person.paused_until = UNTIL_RESUMED
+        uow.participants.save(person)
+    return [
+        notice_message(
+            programme.saved_id, week, auto_pause_notice(plan.cards[p.saved_id], rounds), ctx.clock.now()
+        )
+        for p in plan.silent
+    ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from bot.context import Context, default_programme
 from bot.digest import shown
 from bot.model import Role, Status
+from bot.wording import plural
 
 
 @dataclass
@@ -23,12 +24,13 @@ class ProgrammeStats:
     def lines(self) -> list[str]:
         people = self.people
         lines = [
-            f"Programme: {self.programme} ({self.sites} site(s), {self.places} meeting place(s))",
-            f"Active: {people['clinician']} clinician(s), {people['manager']} manager(s); "
+            f"Programme: {self.programme} ({plural(self.sites, 'site')}, "
+            f"{plural(self.places, 'meeting place')})",
+            f"Active: {plural(people['clinician'], 'clinician')}, {plural(people['manager'], 'manager')}; "
             f"paused: {people['paused']}; left: {people['left']}",
         ]
         if self.last_round:
-            lines.append(f"Last round: {self.last_round}, {self.last_round_pairs} pair(s)")
+            lines.append(f"Last round: {self.last_round}, {plural(self.last_round_pairs, 'pair')}")
         else:
             lines.append("No rounds yet.")
         out = self.outbox
@@ -59,7 +61,7 @@ def programme_stats(ctx: Context) -> ProgrammeStats:
         ]
         return ProgrammeStats(
             programme=programme.name,
-            sites=len(uow.sites.list(programme.saved_id)),
+            sites=sum(not site.retired for site in uow.sites.list(programme.saved_id)),
             places=len(uow.places.list(programme.saved_id)),
             people=people,
             last_round=recent[0].week if recent else None,
@@ -76,7 +78,7 @@ def organiser_summary(ctx: Context) -> str:
     lines = [
         f"{stats.programme}: {shown(people[Role.CLINICIAN.value])} active clinicians, "
         f"{shown(people[Role.MANAGER.value])} active managers, {shown(people['paused'])} paused.",
-        f"Last round: {stats.last_round or 'none yet'} with {stats.last_round_pairs} pair(s).",
+        f"Last round: {stats.last_round or 'none yet'} with {plural(stats.last_round_pairs, 'pair')}.",
         f"Messages: {stats.outbox.get('pending', 0)} waiting, {stats.outbox.get('failed', 0)} failed "
         "(details: `corridor status`).",
     ]

@@ -7,9 +7,10 @@ from datetime import date
 
 from bot.context import Context, Reply, Sender
 from bot.messages import Button
-from bot.model import Pair, Status
+from bot.model import UNTIL_RESUMED, Pair, Status
 from bot.people import JOIN_BUTTONS, NOT_JOINED, find_sender
 from bot.ports import UnitOfWork
+from bot.wording import plural
 
 RECENT = 3
 
@@ -36,7 +37,9 @@ class PersonalStatus:
     def lines(self) -> list[str]:
         if not self.joined:
             return [NOT_JOINED]
-        if self.status == Status.PAUSED.value:
+        if self.status == Status.PAUSED.value and self.paused_until == UNTIL_RESUMED:
+            state = "paused until you resume"
+        elif self.status == Status.PAUSED.value:
             state = f"paused until {self.paused_until:%d %B %Y}"
         elif self.status == Status.LEFT.value:
             state = "left: type `join` to come back"
@@ -47,7 +50,7 @@ class PersonalStatus:
             about += f" ({self.department})"
         lines = [about + ".", f"Status: {state}."]
         if self.role == "manager":
-            lines.append(f"You meet up to {self.capacity} clinician(s) a week.")
+            lines.append(f"You meet up to {plural(self.capacity, 'clinician')} a week.")
         if self.recent:
             lines.append("Recent pairings:")
             lines += [f"  {p.week}: {p.partner} at {p.place} ({p.outcome})" for p in self.recent]

@@ -108,6 +108,8 @@ participants = Table(
     Column("joined_at", UtcDateTime),
     Column("left_at", UtcDateTime),
     Column("erased", Boolean, nullable=False),
+    Column("upn", String(IDENTIFIER)),
+    Column("active_since", UtcDateTime),
     UniqueConstraint("programme_id", "platform", "user_id"),
     one_of("role", Role),
 )

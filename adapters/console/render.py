@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.messages import DigestMessage, Intro, SitOutNotice, message_from_payload
+from bot.messages import DigestMessage, Intro, Notice, SitOutNotice, message_from_payload
 
 
 def render(payload: dict) -> list[str]:
@@ -11,6 +11,11 @@ def render(payload: dict) -> list[str]:
         recipient = message.recipients[0] if len(message.recipients) == 1 else None
         lines = [message.headline(), *message.lines(recipient)]
         lines.append("  buttons: " + " | ".join(f"[{b.label}]" for b in message.buttons))
+        return lines
+    if isinstance(message, Notice):
+        lines = [message.headline(), *message.lines()]
+        if message.buttons:
+            lines.append("  buttons: " + " | ".join(f"[{b.label}]" for b in message.buttons))
         return lines
     if isinstance(message, SitOutNotice):
         return [message.headline(), *message.lines()]
@@ -22,6 +27,6 @@ def addressees(payload: dict) -> str:
     message = message_from_payload(payload)
     if isinstance(message, Intro):
         return " & ".join(r.name for r in message.recipients)
-    if isinstance(message, SitOutNotice):
+    if isinstance(message, SitOutNotice | Notice):
         return message.recipient.name
     return f"channel {message.channel or '(organisers)'}"

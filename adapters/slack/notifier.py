@@ -22,7 +22,7 @@ from adapters.slack.config import PLATFORM
 from adapters.slack.failures import NETWORK_ERRORS, failure_for, network_failure, unreachable
 from adapters.slack.pacing import Pacers
 from bot.gateway import PlatformStore, StateDocument
-from bot.messages import DigestMessage, Intro, PersonCard, SitOutNotice, message_from_payload
+from bot.messages import DigestMessage, Intro, Notice, PersonCard, SitOutNotice, message_from_payload
 from bot.model import OutboxMessage
 from bot.ports import Clock, Delivered, PermanentFailure, RetryLater
 
@@ -58,7 +58,7 @@ class SlackNotifier:
             match item:
                 case Intro():
                     return await self._intro(item, message.id)
-                case SitOutNotice():
+                case SitOutNotice() | Notice():
                     return await self._sit_out(item, message.id)
                 case DigestMessage():
                     return await self._digest(item, message)
@@ -106,7 +106,7 @@ class SlackNotifier:
             raise cause
         return delivered
 
-    async def _sit_out(self, notice: SitOutNotice, ticket: Hashable) -> Delivered:
+    async def _sit_out(self, notice: SitOutNotice | Notice, ticket: Hashable) -> Delivered:
         channel = await self._conversation([notice.recipient], None, ticket)
         return await self._post(channel, render.sit_out_message(notice), ticket)
 

@@ -7,10 +7,13 @@ button carries a core command as its value, fed back through `bot.chat.handle` w
 
 from __future__ import annotations
 
+import re
+
 from bot.answers import Answer
 from bot.context import Reply
-from bot.messages import Button, DigestMessage, Intent, Intro, PersonCard, SitOutNotice
+from bot.messages import Button, DigestMessage, Intent, Intro, Notice, PersonCard, SitOutNotice
 from bot.status import PersonalStatus
+from bot.wording import command_spans
 
 ACTION_PREFIX = "corridor:"
 ANSWERS_BLOCK = "corridor-answers"
@@ -22,23 +25,46 @@ MAX_OPTIONS = 100
 MAX_ACTIONS = 25
 MAX_FIELDS = 10
 RECENT_HEADING = "Recent pairings:"
+SLASH_COMMAND = "/coffee"  # as manifest.yml names it
+# Stands around a user id in the core's words until escaping is done, then becomes a mention.
+_MARK = "\u2063"
+_MENTION = re.compile(f"{_MARK}([A-Z0-9]+){_MARK}")
 
 
 # --- the outbox's messages -------------------------------------------------------------
 
 
 def intro_message(intro: Intro, recipient: PersonCard | None) -> dict:
-    """An intro or follow-up; `recipient` is None in the group DM holding both people."""
+    """An intro or follow-up; `recipient` is None in the group DM holding both people, who are
+    then named as mentions. The notification names the partner and the place."""
     blocks = [header(intro.headline())]
-    blocks += [section(line) for line in intro.lines(recipient)]
+
+    def mention(person: PersonCard) -> str:
+        return f"{_MARK}{person.user_id}{_MARK}"
+
+    blocks += [_with_mentions(line) for line in intro.lines(recipient, None if recipient else mention)]
     if intro.buttons:
         blocks.append(actions(intro.buttons))
-    return {"text": intro.headline(), "blocks": blocks}
+    return {"text": intro.notification(recipient), "blocks": blocks}
 
 
-def sit_out_message(notice: SitOutNotice) -> dict:
-    blocks = [header(notice.headline()), *(section(line) for line in notice.lines())]
+def _with_mentions(line: str) -> dict:
+    return section(_MENTION.sub(lambda found: f"<@{found[1]}>", escape(line)), escaped=False)
+
+
+def sit_out_message(notice: SitOutNotice | Notice) -> dict:
+    lines = [with_slash(line) for line in notice.lines()]
+    blocks = [header(notice.headline()), *(section(line) for line in lines)]
+    if isinstance(notice, Notice) and notice.buttons:
+        blocks.append(actions(notice.buttons))
     return {"text": notice.headline(), "blocks": blocks}
+
+
+def with_slash(text: str, commands: tuple[str, ...] | None = None) -> str:
+    """The core's quoted commands as Slack needs them typed: `pause 2w` becomes `/coffee pause 2w`."""
+    for command in dict.fromkeys(command_spans(text) if commands is None else commands):
+        text = text.replace(f"`{command}`", f"`{SLASH_COMMAND} {command}`")
+    return text
 
 
 def digest_message(digest: DigestMessage) -> dict:
@@ -63,13 +89,15 @@ def ephemeral(reply: Reply, *, replace_original: bool = False) -> dict:
     return {
         "response_type": "ephemeral",
         "replace_original": replace_original,
-        "text": reply.text,
+        "text": with_slash(reply.text, reply.commands),
         "blocks": reply_blocks(reply),
     }
 
 
 def reply_blocks(reply: Reply) -> list[dict]:
-    blocks = _text_blocks(reply.text, reply.columns)
+    text = with_slash(reply.text, reply.commands)
+    columns = with_slash(reply.columns, reply.commands) if reply.columns else None
+    blocks = _text_blocks(text, columns)
     if reply.buttons:
         blocks.append(choices(reply))
     return blocks
@@ -105,7 +133,7 @@ def home_view(status: PersonalStatus, notice: Reply | None = None) -> dict:
     blocks = [header("Corridor")]
     if notice is not None:
         blocks += [*reply_blocks(notice), {"type": "divider"}]
-    lines = status.lines()
+    lines = [with_slash(line) for line in status.lines()]
     mine, recent = _split_at(lines, RECENT_HEADING)
     blocks += sections("\n".join(mine))
     if recent:

@@ -46,7 +46,7 @@ def _channel_data(activity: Activity) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def sender_from(activity: Activity, config: TeamsConfig, email: str | None) -> Sender:
+def sender_from(activity: Activity, config: TeamsConfig, email: str | None, upn: str | None = None) -> Sender:
     who = user_id(activity)
     return Sender(
         platform=PLATFORM,
@@ -54,6 +54,7 @@ def sender_from(activity: Activity, config: TeamsConfig, email: str | None) -> S
         display_name=activity.from_property.name or "Teams user",
         workspace_id=tenant_id(activity),
         email=email,
+        upn=upn,
         channel_id=channel_id(activity),
         is_organiser=config.is_organiser(who),
         # In a team channel everyone reads the answer: the core takes only a few commands there.

@@ -8,11 +8,23 @@ here; `activities.py` wraps them for the Bot Framework.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from bot.answers import AnsweredIntro
 from bot.commands import HELP
 from bot.context import Reply
-from bot.messages import Button, DigestMessage, Intent, Intro, PersonCard, SitOutNotice
+from bot.messages import (
+    INTRO,
+    SUGGEST_A_TIME,
+    Button,
+    DigestMessage,
+    Intent,
+    Intro,
+    Message,
+    Notice,
+    PersonCard,
+    SitOutNotice,
+)
 from bot.people import JOIN_BUTTONS
 
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -22,6 +34,10 @@ VERSION = "1.5"
 MAX_BUTTONS = 6
 _CODE = re.compile(r"`([^`]+)`")
 ACTION_STYLES = {Intent.PRIMARY: "positive", Intent.DANGER: "destructive"}
+CHAT_LINK = "https://teams.microsoft.com/l/chat/0/0?users={users}"
+MEETING_LINK = (
+    "https://teams.microsoft.com/l/meeting/new?subject={subject}&attendees={attendees}&content={content}"
+)
 
 
 def adaptive_card(body: list[dict], actions: list[dict] | None = None, fallback: str = "") -> dict:
@@ -93,7 +109,34 @@ def intro_card(intro: Intro, recipient: PersonCard) -> dict:
     """An intro or a follow-up, as one person sees it in their chat with the bot."""
     body = [heading(intro.headline()), *(text(line) for line in intro.lines(recipient))]
     extra, actions = choices(intro.buttons, intro.kind)
-    return adaptive_card(body + extra, actions, fallback=intro.headline())
+    return adaptive_card(body + extra, actions + reach_actions(intro, recipient), fallback=intro.headline())
+
+
+def reach_actions(intro: Intro, recipient: PersonCard) -> list[dict]:
+    """On an intro: "Chat with NAME" (a one-to-one Teams chat) when the partner is on Teams, and
+    "Suggest a time" (a new Teams meeting with both invited, the place as its note)."""
+    if intro.kind != INTRO:
+        return []
+    partner = intro.partner_for(recipient)
+    found = []
+    if partner.platform == recipient.platform and partner.upn:
+        chat = CHAT_LINK.format(users=_q(partner.upn))
+        found.append(open_url(intro.chat_label(recipient), chat))
+    attendees = [a for a in (recipient.upn or recipient.email, partner.upn or partner.email) if a]
+    meeting = MEETING_LINK.format(
+        subject=_q(intro.meeting_subject()),
+        attendees=",".join(_q(a) for a in attendees),
+        content=_q(intro.place_line()),
+    )
+    return [*found, open_url(SUGGEST_A_TIME, meeting)]
+
+
+def open_url(title: str, url: str) -> dict:
+    return {"type": "Action.OpenUrl", "title": title, "url": url}
+
+
+def _q(value: str) -> str:
+    return quote(value, safe="@")
 
 
 def recorded_card(answered: AnsweredIntro, reply: Reply) -> dict:
@@ -107,12 +150,16 @@ def recorded_card(answered: AnsweredIntro, reply: Reply) -> dict:
         facts = [{"title": a.name, "value": a.kind.label} for a in answered.answers]
         body.append({"type": "FactSet", "facts": facts})
     extra, actions = choices(reply.buttons or intro.buttons, intro.kind)
+    if len(actions) < MAX_BUTTONS:
+        actions += reach_actions(intro, recipient)[: MAX_BUTTONS - len(actions)]
     return adaptive_card(body + extra, actions, fallback=_lines(reply.text)[0])
 
 
-def sit_out_card(notice: SitOutNotice) -> dict:
+def sit_out_card(notice: SitOutNotice | Notice) -> dict:
     body = [heading(notice.headline()), *(text(line) for line in notice.lines())]
-    return adaptive_card(body, fallback=notice.headline())
+    buttons = notice.buttons if isinstance(notice, Notice) else []
+    extra, actions = choices(buttons)
+    return adaptive_card(body + extra, actions, fallback=notice.headline())
 
 
 def digest_card(digest: DigestMessage) -> dict:
@@ -174,15 +221,17 @@ def team_welcome_card() -> dict:
     return adaptive_card(body, fallback="Corridor is here")
 
 
-def render(message: Intro | SitOutNotice | DigestMessage) -> dict:
+def render(message: Message) -> dict:
     """The card for an outbox message; on Teams an intro always has exactly one recipient."""
     if isinstance(message, Intro):
         return intro_card(message, message.recipients[0])
-    if isinstance(message, SitOutNotice):
+    if isinstance(message, SitOutNotice | Notice):
         return sit_out_card(message)
     return digest_card(message)
 
 
-def summary(message: Intro | SitOutNotice | DigestMessage) -> str:
-    """The line Teams shows in the notification and the chat list."""
+def summary(message: Message) -> str:
+    """The line Teams shows in the notification and the chat list: for an intro, who and where."""
+    if isinstance(message, Intro):
+        return message.notification(message.recipients[0])
     return message.title if isinstance(message, DigestMessage) else message.headline()

@@ -20,7 +20,7 @@ from adapters.teams import activities as a
 from adapters.teams import references
 from adapters.teams.cards import CONTENT_TYPE, recorded_card, reply_card, team_welcome_card, welcome_card
 from adapters.teams.config import TeamsConfig
-from adapters.teams.people import Directory
+from adapters.teams.people import NOBODY, Directory
 from bot.context import Reply, Sender
 from bot.gateway import Chat, PlatformStore
 from bot.results import DigestChannelSet, Forgotten, OutcomeRecorded
@@ -96,8 +96,8 @@ class CorridorTeamsBot(ActivityHandler):
     async def _answer(self, turn: TurnContext, text: str) -> tuple[Sender, Reply]:
         activity = turn.activity
         personal = a.is_personal(activity)
-        email = await self.directory.email(turn, a.user_id(activity)) if personal else None
-        sender = a.sender_from(activity, self.config, email)
+        member = await self.directory.member(turn, a.user_id(activity)) if personal else NOBODY
+        sender = a.sender_from(activity, self.config, member.email, member.upn)
         reply = await asyncio.to_thread(self.chat.handle, sender, text)
         await asyncio.to_thread(self._keep_reference, turn, reply)
         return sender, reply

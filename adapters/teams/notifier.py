@@ -28,7 +28,7 @@ from adapters.teams.config import TeamsConfig
 from adapters.teams.failures import classify
 from adapters.teams.limiter import TeamsRateLimiter
 from bot.gateway import PlatformStore
-from bot.messages import DigestMessage, Intro, PersonCard, SitOutNotice, message_from_payload
+from bot.messages import DigestMessage, Intro, Message, PersonCard, message_from_payload
 from bot.model import OutboxMessage
 from bot.ports import Delivered, PermanentFailure
 
@@ -64,7 +64,7 @@ class TeamsNotifier:
                 raise
             raise outcome from error
 
-    async def _reference(self, content: Intro | SitOutNotice | DigestMessage) -> ConversationReference:
+    async def _reference(self, content: Message) -> ConversationReference:
         if isinstance(content, DigestMessage):
             found = await asyncio.to_thread(references.load_channel, self.state, content.channel)
             if found is None:

@@ -148,6 +148,8 @@ def _participant(row: Row[Any]) -> Participant:
         left_at=row.left_at,
         erased=row.erased,
         id=row.id,
+        upn=row.upn,
+        active_since=row.active_since,
     )
 
 
@@ -167,6 +169,8 @@ def _participant_values(person: Participant) -> dict[str, Any]:
         "joined_at": person.joined_at,
         "left_at": person.left_at,
         "erased": person.erased,
+        "upn": person.upn,
+        "active_since": person.active_since,
     }
 
 

@@ -91,7 +91,7 @@ async def test_one_serve_process_answers_slack_and_teams(tmp_path):
     status = subprocess.run(
         [CORRIDOR, "status"], cwd=tmp_path, env=env, check=True, capture_output=True, text=True
     ).stdout
-    assert "Active: 2 clinician(s), 0 manager(s)" in status  # one joined on Slack, one on Teams
+    assert "Active: 2 clinicians, 0 managers" in status  # one joined on Slack, one on Teams
     assert "unauthenticated" in log.lower()  # dev mode says so loudly
     assert BOT_TOKEN not in log and SIGNING_SECRET not in log
 

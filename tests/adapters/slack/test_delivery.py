@@ -51,9 +51,14 @@ async def test_an_intro_goes_to_one_group_dm_with_both_people(slack):
     assert opened.args["users"] == f"{AMARA},{SAM}"
     (channel,) = [c for c, members in slack.fake.channels.items() if members == sorted([AMARA, SAM])]
     (intro,) = slack.fake.messages[channel]
-    assert intro["text"] == f"Coffee this week: {AMARA_NAME} and {SAM_NAME}"
+    # The notification names both and the place; the message mentions both, so each can tap through.
+    assert (
+        intro["text"] == f"Coffee this week: {AMARA_NAME} and {SAM_NAME}, at Clinic C coffee point, St Mary's"
+    )
+    assert intro["blocks"][0]["text"]["text"] == f"Coffee this week: {AMARA_NAME} and {SAM_NAME}"
     words = "\n".join(b["text"]["text"] for b in intro["blocks"] if b["type"] == "section")
-    assert "Meet Dr Amara Okafor, clinician, St Mary's." in words
+    assert f"Meet <@{AMARA}>, clinician, St Mary's." in words
+    assert f"Meet <@{SAM}>, manager, St Mary's." in words
     assert "Suggested spot: Clinic C coffee point, St Mary's." in words
     assert "How to find it: By the lifts" in words
     assert "Something to talk about:" in words

@@ -39,10 +39,16 @@ def section_texts(blocks) -> list[str]:
 def test_a_group_intro_uses_the_cores_words_escaped_for_mrkdwn():
     item = intro()
     message = render.intro_message(item, None)
-    assert message["text"] == item.headline()
+    # The notification names both and the place; in the message both are mentions, so each can tap
+    # through to the other, and the rest is the core's words escaped.
+    assert (
+        message["text"]
+        == "Coffee this week: Dr Amara Okafor and Sam <Ops> & Co, at Level 3 kitchen, St Mary's"
+    )
     assert message["blocks"][0] == render.header(item.headline())
-    assert section_texts(message["blocks"]) == [render.escape(line) for line in item.lines(None)]
-    assert "Meet Sam &lt;Ops&gt; &amp; Co, manager, St Mary's." in section_texts(message["blocks"])
+    words = section_texts(message["blocks"])
+    assert words[:2] == ["Meet <@U1>, clinician, Cardiology, St Mary's.", "Meet <@U2>, manager, St Mary's."]
+    assert words[2:] == [render.escape(line) for line in item.lines(None)[2:]]
     buttons = message["blocks"][-1]["elements"]
     assert [b["value"] for b in buttons] == [
         "outcome 12 met",
@@ -57,6 +63,8 @@ def test_a_one_to_one_intro_speaks_to_its_recipient():
     item = intro(recipients=[AMARA])
     message = render.intro_message(item, AMARA)
     assert section_texts(message["blocks"])[0].startswith("This week you're paired with Sam")
+    # Her phone's preview names her partner and the place, not herself.
+    assert message["text"] == "Coffee this week: you and Sam <Ops> & Co, at Level 3 kitchen, St Mary's"
 
 
 def test_a_follow_up_has_its_own_headline_and_the_same_buttons():

@@ -39,9 +39,10 @@ async def test_a_week_of_coffee_on_slack(slack):
         ]
         (intro,) = fake.messages[channel]
         words = "\n".join(b["text"]["text"] for b in intro["blocks"] if b["type"] == "section")
-        assert (
-            intro["text"] == f"Coffee this week: {NAME_OF[clinician.user_id]} and {NAME_OF[manager.user_id]}"
-        )
+        both = f"{NAME_OF[clinician.user_id]} and {NAME_OF[manager.user_id]}"
+        assert intro["text"] == f"Coffee this week: {both}, at {pair.place_text.split(' (')[0]}"
+        assert intro["blocks"][0]["text"]["text"] == f"Coffee this week: {both}"
+        assert f"Meet <@{clinician.user_id}>, clinician," in words
         assert f"Suggested spot: {pair.place_text.split(' (')[0]}." in words
         assert [b["value"] for b in intro["blocks"][-1]["elements"]] == [
             f"outcome {pair.id} met",

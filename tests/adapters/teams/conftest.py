@@ -61,7 +61,7 @@ def texts(card: dict) -> list[str]:
 
 
 def commands(card: dict) -> list[str]:
-    return [action["data"]["command"] for action in card.get("actions", []) if "command" in action["data"]]
+    return [a["data"]["command"] for a in card.get("actions", []) if "command" in a.get("data", {})]
 
 
 @dataclass

@@ -67,9 +67,10 @@ def test_the_intro_card_uses_the_cores_words_and_offers_the_three_answers():
     assert_valid_card(card)
     assert texts(card) == [intro().headline(), *intro().lines(AMARA)]
     assert "Ben Adeyemi uses Slack; reach them by email at ben@nhs.net." in texts(card)
-    assert [a["title"] for a in card["actions"]] == ["We met", "Not yet", "Can't make it this week"]
+    answers = [a for a in card["actions"] if a["type"] == "Action.Submit"]
+    assert [a["title"] for a in answers] == ["We met", "Not yet", "Can't make it this week"]
     assert commands(card) == ["outcome 12 met", "outcome 12 not_yet", "outcome 12 could_not_meet"]
-    assert {a["data"]["card"] for a in card["actions"]} == {"intro"}
+    assert {a["data"]["card"] for a in answers} == {"intro"}
 
 
 def test_the_follow_up_card_asks_whether_they_met():
@@ -104,7 +105,8 @@ def test_the_recorded_card_shows_who_has_answered_so_far():
 
 def test_buttons_carry_the_cores_intent_as_action_styles():
     card = cards.intro_card(intro(), AMARA)
-    assert [a.get("style") for a in card["actions"]] == ["positive", None, None]
+    answers = [a for a in card["actions"] if a["type"] == "Action.Submit"]
+    assert [a.get("style") for a in answers] == ["positive", None, None]
     confirm = cards.reply_card(Reply("Sure?", [Button("Yes, forget me", "forget-me confirm", Intent.DANGER)]))
     assert confirm["actions"][0]["style"] == "destructive"
 

@@ -190,14 +190,18 @@ async def test_a_mixed_week_slack_clinicians_meet_teams_managers(hospital, conne
     assert "Recorded: not yet. There's still time this week." in texts(
         connector.accepted("update")[-1].cards[0]
     )
+    # The silent pair is followed up, and so is the pair that said "Not yet" (once, this round).
     hospital.clock.advance(days=3, hours=1)
-    assert send_followups(hospital.ctx) == 1
+    assert send_followups(hospital.ctx) == 2
     slack.sent.clear()
     connector.calls.clear()
-    assert (await hospital.worker(slack=slack).drain()).sent == 2
+    assert (await hospital.worker(slack=slack).drain()).sent == 4
     [followup] = connector.accepted("send", managers[2].chat)
     assert texts(followup.cards[0])[0] == "Did you manage to meet?"
-    assert [m.kind for m in slack.sent] == ["followup"]
+    [not_yet] = connector.accepted("send", managers[1].chat)
+    assert texts(not_yet.cards[0])[0] == "Did you manage to meet?"
+    assert [m.kind for m in slack.sent] == ["followup", "followup"]
+    assert send_followups(hospital.ctx) == 0
 
     # The digest goes to each platform's channel.
     olivia = person("Olivia Organiser", aad=ORGANISER_AAD)
