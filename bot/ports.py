@@ -173,6 +173,15 @@ class PlatformStateRepository(Protocol):
     def delete(self, platform: str, key: str) -> None: ...
 
 
+class SeenRequestRepository(Protocol):
+    """Signed platform requests already taken, kept while a replay could still pass the check."""
+
+    def first_time(self, key: str, signed_at: datetime) -> bool:
+        """Records the key; False (and nothing written) when it was recorded before."""
+
+    def purge_before(self, cutoff: datetime) -> int: ...
+
+
 class UnitOfWork(Protocol):
     # Read-only properties, not plain attributes: an attribute in a protocol is invariant, so
     # storage's SqlProgrammeRepository (or a test's fake) could never stand in for the port.
@@ -208,6 +217,8 @@ class UnitOfWork(Protocol):
     def organiser_sessions(self) -> OrganiserSessionRepository: ...
     @property
     def audit(self) -> AuditRepository: ...
+    @property
+    def seen_requests(self) -> SeenRequestRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from adapters.charts.png import PngCharts
 from bot.config import EngineSettings
 from bot.context import Context
-from bot.gateway import CoreChat, StoredPlatformState
+from bot.gateway import CoreChat, StoredPlatformState, StoredSeenRequests
 from bot.ports import Clock, SeedSource
 from storage.schema import prepare
 from storage.uow import SqlUnitOfWorkFactory
@@ -60,6 +60,7 @@ def slack_adapter(ctx: Context, config: SlackConfig) -> SlackAdapter:
         config,
         chat=CoreChat(ctx),
         state=StoredPlatformState(ctx, "slack"),
+        seen=StoredSeenRequests(ctx, "slack"),
         clock=ctx.clock,
         backoff=Backoff(ctx.settings.retry_base_seconds, ctx.settings.retry_cap_seconds),
     )

@@ -264,3 +264,12 @@ audit_log = Table(
     Column("detail", Text, nullable=False),
 )
 Index("ix_audit_log_programme_id_at", audit_log.c.programme_id, audit_log.c.at)
+
+# Signed platform requests already taken (a Slack request's signature), so a replay within the
+# signing window is refused by every serve process alike. Rows older than the window are purged.
+seen_requests = Table(
+    "seen_requests",
+    metadata,
+    Column("key", String(IDENTIFIER), primary_key=True),
+    Column("signed_at", UtcDateTime, nullable=False, index=True),
+)

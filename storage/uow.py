@@ -21,6 +21,7 @@ from storage.repositories import (
     SqlPlatformStateRepository,
     SqlProgrammeRepository,
     SqlRoundRepository,
+    SqlSeenRequestRepository,
     SqlSettingRepository,
     SqlSignInTokenRepository,
     SqlSiteRepository,
@@ -53,6 +54,7 @@ class SqlUnitOfWork:
         self.sign_ins = SqlSignInTokenRepository(session)
         self.organiser_sessions = SqlOrganiserSessionRepository(session)
         self.audit = SqlAuditRepository(session)
+        self.seen_requests = SqlSeenRequestRepository(session)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -73,6 +73,7 @@ class Store:
     sign_ins: dict[str, SignInToken] = field(default_factory=dict)
     organiser_sessions: dict[str, OrganiserSession] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    seen_requests: dict[str, datetime] = field(default_factory=dict)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -422,6 +423,20 @@ class FakeAudit(_Repo):
         return sorted(mine, key=lambda e: (e.at, e.id), reverse=True)[:limit]
 
 
+class FakeSeenRequests(_Repo):
+    def first_time(self, key, signed_at):
+        if key in self.s.seen_requests:
+            return False
+        self.s.seen_requests[key] = signed_at
+        return True
+
+    def purge_before(self, cutoff):
+        old = [key for key, at in self.s.seen_requests.items() if at < cutoff]
+        for key in old:
+            del self.s.seen_requests[key]
+        return len(old)
+
+
 class FakeUnitOfWork:
     def __init__(self, committed: Store):
         self.committed_store = committed
@@ -445,6 +460,7 @@ class FakeUnitOfWork:
         self.sign_ins = FakeSignIns(self._work)
         self.organiser_sessions = FakeOrganiserSessions(self._work)
         self.audit = FakeAudit(self._work)
+        self.seen_requests = FakeSeenRequests(self._work)
         return self
 
     def __exit__(self, *exc):

@@ -20,7 +20,11 @@ from storage.repositories.rounds import (
     SqlRoundRepository,
     SqlSitOutRepository,
 )
-from storage.repositories.settings import SqlPlatformStateRepository, SqlSettingRepository
+from storage.repositories.settings import (
+    SqlPlatformStateRepository,
+    SqlSeenRequestRepository,
+    SqlSettingRepository,
+)
 
 __all__ = [
     "SqlAuditRepository",
@@ -35,6 +39,7 @@ __all__ = [
     "SqlPlatformStateRepository",
     "SqlProgrammeRepository",
     "SqlRoundRepository",
+    "SqlSeenRequestRepository",
     "SqlSettingRepository",
     "SqlSignInTokenRepository",
     "SqlSitOutRepository",

@@ -82,6 +82,7 @@ def test_the_unit_of_work_port_lists_every_repository_the_core_uses() -> None:
         "sign_ins",
         "organiser_sessions",
         "audit",
+        "seen_requests",
     }
 
 
