@@ -14,6 +14,8 @@ from urllib.parse import parse_qsl
 
 # Slack's payloads nest a few levels; this is room enough, and no parser recursion to trip.
 MAX_DEPTH = 32
+# Slack's ids are a dozen characters; the core keeps up to 255 (bot.context.ID_LIMIT).
+MAX_ID = 255
 
 
 class Malformed(Exception):
@@ -70,6 +72,8 @@ def _check_command(fields: dict[str, str]) -> None:
         raise Malformed("a form body that is neither a command nor an interaction")
     if not fields.get("user_id"):
         raise Malformed("a command without a user")
+    for name in ("user_id", "team_id", "channel_id"):
+        _id(fields, name)
 
 
 def _check_interaction(body: dict[str, Any]) -> None:
@@ -85,6 +89,8 @@ def _check_interaction(body: dict[str, Any]) -> None:
         raise Malformed("a click without a user")
     for name in ("team_id", "name", "username"):
         _typed(user, name, str)
+    _id(user, "id")
+    _id(user, "team_id")
     actions = body.get("actions")
     if not isinstance(actions, list) or not actions or not all(isinstance(a, dict) for a in actions):
         raise Malformed("a click without actions")
@@ -94,8 +100,8 @@ def _check_interaction(body: dict[str, Any]) -> None:
         _typed(action, "selected_option", dict)
         _typed(action.get("selected_option") or {}, "value", str)
     _typed(body.get("container") or {}, "type", str)
-    _typed(body.get("channel") or {}, "id", str)
-    _typed(body.get("team") or {}, "id", str)
+    _id(body.get("channel") or {}, "id")
+    _id(body.get("team") or {}, "id")
 
 
 def _check_event(body: dict[str, Any]) -> None:
@@ -115,6 +121,16 @@ def _check_event(body: dict[str, Any]) -> None:
         _typed(event, name, str)
     if event["type"] == "app_home_opened":
         _typed(event, "user", str, required=True)
+        _id(event, "user")
+    _id(body, "team_id")
+
+
+def _id(where: dict[str, Any], name: str) -> None:
+    value = where.get(name)
+    if value is None:
+        return
+    if not isinstance(value, str) or len(value) > MAX_ID or not value.isprintable():
+        raise Malformed(f"{name} is not an id")
 
 
 def _typed(where: dict[str, Any], name: str, kind: type, *, required: bool = False) -> None:
