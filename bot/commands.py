@@ -119,7 +119,9 @@ Command = (
 )
 
 _PREFIX = re.compile(r"^\s*/?coffee\b", re.IGNORECASE)
-_DURATION = re.compile(r"^(\d{1,3})\s*(d|day|days|w|wk|wks|week|weeks)$", re.IGNORECASE)
+_DURATION = re.compile(r"^(\d{1,3})\s*(d|day|days|w|wk|wks|week|weeks)$", re.IGNORECASE | re.ASCII)
+# Record ids are stored as 32-bit integers (PostgreSQL's INTEGER): a larger one names nothing.
+MAX_ID = 2**31 - 1
 _MAX_PAUSE_DAYS = 366
 _SIMPLE: dict[str, Callable[[], Command]] = {
     "leave": Leave,
@@ -251,12 +253,24 @@ def _unknown_word(head: str, known: list[str]) -> ParseError:
 
 
 def _capacity(rest: str) -> Capacity:
-    if not rest.isdigit() or not 1 <= int(rest) <= MAX_CAPACITY:
+    clinicians = whole_number(rest, 1, MAX_CAPACITY)
+    if clinicians is None:
         raise ParseError(
             f"Capacity is how many clinicians you meet each week, 1 to {MAX_CAPACITY}: "
             "type e.g. `capacity 2`."
         )
-    return Capacity(clinicians=int(rest))
+    return Capacity(clinicians=clinicians)
+
+
+def whole_number(text: str, low: int, high: int) -> int | None:
+    """The number if `text` is plain ASCII digits within [low, high], else None.
+
+    int() alone would take "-1", "+1", "1_000" and other scripts' digits, and str.isdigit()
+    takes "²", which int() then refuses."""
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(high)):
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
 
 
 def _forget_me(rest: str) -> ForgetMe:
@@ -268,7 +282,9 @@ def _forget_me(rest: str) -> ForgetMe:
 def _outcome(rest: str) -> RecordOutcome:
     parts = rest.split()
     try:
-        pair_id = int(parts[0])
+        pair_id = whole_number(parts[0], 1, MAX_ID)
+        if pair_id is None:
+            raise ValueError("not a pair id")
         kind = OutcomeKind(parts[1])
         reason = Reason(parts[2]) if len(parts) > 2 else None
     except (IndexError, ValueError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -31,9 +32,46 @@ class Context:
         return self.clock.now().astimezone(self.settings.timezone).date()
 
 
+# What the database holds of a person (storage/tables.py NAME and IDENTIFIER).
+NAME_LIMIT = 200
+ID_LIMIT = 255
+# Bidirectional overrides and isolates: they make a name read differently from what it is.
+_BIDI = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+class BadSender(ValueError):
+    """A platform id that cannot stand for anyone (empty, too long, or with control characters)."""
+
+
+def clean_text(value: object, limit: int = NAME_LIMIT) -> str | None:
+    """Text from a platform as the core may keep it: control characters and bidi overrides
+    gone, runs of whitespace (newlines too) one space, at most `limit` characters; None if
+    nothing is left. Format characters such as the zero-width joiner in emoji stay."""
+    if not isinstance(value, str):
+        return None
+    kept = []
+    for char in value:
+        kind = unicodedata.category(char)
+        if char.isspace():
+            kept.append(" ")
+        elif kind not in ("Cc", "Cs", "Co", "Cn") and char not in _BIDI:
+            kept.append(char)
+    text = " ".join("".join(kept).split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text or None
+
+
+def clean_id(value: object) -> str:
+    if not isinstance(value, str) or not value or len(value) > ID_LIMIT or not value.isprintable():
+        raise BadSender("a platform id must be 1 to 255 printable characters")
+    return value
+
+
 @dataclass(frozen=True)
 class Sender:
-    """Who typed a command, as the platform told us."""
+    """Who typed a command, as the platform told us. Adapters build it with `from_platform`,
+    which bounds and cleans what the platform sent before the core sees it."""
 
     platform: str
     user_id: str
@@ -47,6 +85,37 @@ class Sender:
     is_organiser: bool = False
     # Said where others can read the answer (a Teams team channel): only some commands are taken there.
     shared: bool = False
+
+    @classmethod
+    def from_platform(
+        cls,
+        platform: str,
+        user_id: object,
+        display_name: object,
+        *,
+        workspace_id: object = "",
+        email: object = None,
+        department: object = None,
+        upn: object = None,
+        channel_id: object = None,
+        is_organiser: bool = False,
+        shared: bool = False,
+    ) -> Sender:
+        """Raises BadSender for ids no person can have; every text is cleaned (clean_text)."""
+        who = clean_id(user_id)
+        address = clean_text(email, ID_LIMIT)
+        return cls(
+            platform=platform,
+            user_id=who,
+            display_name=clean_text(display_name) or who[:NAME_LIMIT],
+            workspace_id=clean_id(workspace_id) if workspace_id else "",
+            email=address if address and " " not in address and "@" in address else None,
+            department=clean_text(department),
+            upn=clean_text(upn, ID_LIMIT) or None,
+            channel_id=clean_id(channel_id) if channel_id else None,
+            is_organiser=is_organiser,
+            shared=shared,
+        )
 
 
 @dataclass(frozen=True)

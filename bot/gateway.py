@@ -1,16 +1,18 @@
-"""The core as an adapter sees it: two small ports, each built from the core's Context.
+"""The core as an adapter sees it: three small ports, each built from the core's Context.
 
 An adapter is never handed the Context, a unit of work or a repository. It gets a `Chat`
-(commands in, typed replies out, and what it needs to redraw a message) and a
+(commands in, typed replies out, and what it needs to redraw a message), a
 `PlatformStore` for its own small documents (a Teams conversation reference, a Slack DM
-id). The composition root builds them; tests build them over the fake unit of work or use
-the hand-written fakes in tests/fakes.py.
+id) and `SeenRequests`, which says whether a signed request is new or a replay. The
+composition root builds them; tests build them over the fake unit of work or use the
+hand-written fakes in tests/fakes.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.answers import Answer, AnsweredIntro, answered_intro, recorded_answers
@@ -88,3 +90,39 @@ class StoredPlatformState:
         with self._ctx.uow() as uow:
             uow.platform_state.delete(self.platform, key)
             uow.commit()
+
+
+class SeenRequests(Protocol):
+    """Blocks on the database: async callers run it in a thread."""
+
+    def first_time(self, keys: Sequence[str], signed_at: datetime) -> bool:
+        """Records the keys; True only when none was recorded before, by any serve process."""
+
+
+class StoredSeenRequests:
+    """Keys are kept `keep` past their signing time (twice the platform's window, so that a
+    request signed at the window's far edge is still remembered when it is refused as stale),
+    and purged at most once a `purge_every` of signing time."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        platform: str,
+        keep: timedelta = timedelta(minutes=10),
+        purge_every: timedelta = timedelta(minutes=1),
+    ):
+        self._ctx = ctx
+        self.platform = platform
+        self.keep = keep
+        self.purge_every = purge_every
+        self._purged_up_to: datetime | None = None
+
+    def first_time(self, keys: Sequence[str], signed_at: datetime) -> bool:
+        with self._ctx.uow() as uow:
+            # Every key is recorded, even after one was seen: a retry's new signature is a replay too.
+            fresh = [uow.seen_requests.first_time(f"{self.platform}:{key}", signed_at) for key in keys]
+            if self._purged_up_to is None or signed_at - self._purged_up_to > self.purge_every:
+                self._purged_up_to = signed_at
+                uow.seen_requests.purge_before(signed_at - self.keep)
+            uow.commit()
+        return all(fresh)

@@ -194,6 +194,15 @@ class ErasureRegisterRepository(Protocol):
         """Takes off the register every entry any of these digests belongs to; returns how many."""
 
 
+class SeenRequestRepository(Protocol):
+    """Signed platform requests already taken, kept while a replay could still pass the check."""
+
+    def first_time(self, key: str, signed_at: datetime) -> bool:
+        """Records the key; False (and nothing written) when it was recorded before."""
+
+    def purge_before(self, cutoff: datetime) -> int: ...
+
+
 class UnitOfWork(Protocol):
     # Read-only properties, not plain attributes: an attribute in a protocol is invariant, so
     # storage's SqlProgrammeRepository (or a test's fake) could never stand in for the port.
@@ -231,6 +240,8 @@ class UnitOfWork(Protocol):
     def audit(self) -> AuditRepository: ...
     @property
     def erasure_register(self) -> ErasureRegisterRepository: ...
+    @property
+    def seen_requests(self) -> SeenRequestRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from adapters.charts.png import PngCharts
 from bot.config import EngineSettings
 from bot.context import Context
-from bot.gateway import CoreChat, StoredPlatformState
+from bot.gateway import CoreChat, StoredPlatformState, StoredSeenRequests
 from bot.ports import Clock, SeedSource
 from corridor_cli.erasure_key import default_key_path, load_or_create
 from storage.schema import prepare
@@ -66,6 +66,7 @@ def slack_adapter(ctx: Context, config: SlackConfig) -> SlackAdapter:
         config,
         chat=CoreChat(ctx),
         state=StoredPlatformState(ctx, "slack"),
+        seen=StoredSeenRequests(ctx, "slack"),
         clock=ctx.clock,
         backoff=Backoff(ctx.settings.retry_base_seconds, ctx.settings.retry_cap_seconds),
     )

@@ -2,7 +2,10 @@
 
 Every body is idempotent (the database refuses a second round for a week or a second
 digest for a month), so running one late, twice, or in two processes at once is safe;
-that is also how catch-up after downtime works: on start-up each body is simply run.
+that is also how catch-up after downtime works: on start-up each body is run, looking back
+over the whole time the process was down: one round now if any was missed since the last
+(not one per missed week: people would get a pile of intros at once), and the digest of
+each month that has none yet.
 """
 
 from __future__ import annotations
@@ -10,15 +13,18 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.context import Context, ensure_default_programme
+from bot.context import Context, default_programme, ensure_default_programme
 from bot.delivery import DeliveryReport, DeliveryWorker
 from bot.digest import DigestReport, send_digest
 from bot.followups import send_followups
 from bot.housekeeping import tidy
 from bot.rounds import RoundReport, run_round
-from bot.weeks import first_weekday_of, monday_of, month_of, previous_month, week_of
+from bot.weeks import first_weekday_of, monday_of, month_of, months_back, previous_month, week_of
 
 log = logging.getLogger("corridor.scheduler")
+
+# How far back catch-up looks for months without a digest: a year of downtime is a new start.
+DIGEST_CATCH_UP_MONTHS = 12
 
 
 class Jobs:
@@ -74,6 +80,55 @@ class Jobs:
     def catch_up(self) -> None:
         """Whatever came due while the process was down runs now."""
         ensure_default_programme(self.ctx)
-        self.round_if_due()
-        self.digest_if_due()
+        self.missed_round()
+        self.missed_digests()
         self.followups()
+
+    def missed_round(self) -> RoundReport | None:
+        """This week's round if its moment has come; else, if last week's moment passed with no
+        round since the last one, this week's round now, in its place."""
+        now = self._local_now()
+        if now >= self.round_due_at(now):
+            return self.round_if_due()
+        last_week = week_of((now - timedelta(days=7)).date())
+        latest = self._latest_round_week()
+        if latest is None or latest >= last_week:
+            return None
+        report = run_round(self.ctx, week_of(now.date()), scheduled=True)
+        if not report.already_done:
+            log.info("catching up on the round missed in %s: %s", last_week, report.summary())
+        return report
+
+    def missed_digests(self) -> list[DigestReport]:
+        """Every month since the last digest (and since the first round) whose digest is due."""
+        now = self._local_now()
+        newest = previous_month(month_of(now.date()))
+        if now < self.digest_due_at(now):
+            newest = previous_month(newest)
+        reports = []
+        for month in self._months_without_digest(newest):
+            report = send_digest(self.ctx, month, scheduled=True)
+            if not report.already_sent:
+                log.info("%s", report.summary())
+            reports.append(report)
+        return reports
+
+    def _latest_round_week(self) -> str | None:
+        with self.ctx.uow() as uow:
+            latest = uow.rounds.recent(default_programme(uow, self.ctx.settings).saved_id, 1)
+        return latest[0].week if latest else None
+
+    def _months_without_digest(self, newest: str) -> list[str]:
+        """Oldest first; from after the latest month with a digest, none before the first round."""
+        with self.ctx.uow() as uow:
+            programme_id = default_programme(uow, self.ctx.settings).saved_id
+            rounds = uow.rounds.recent(programme_id, DIGEST_CATCH_UP_MONTHS * 6)
+            if not rounds:
+                return []
+            first = month_of(min(r.held_on for r in rounds))
+            missed = []
+            for month in reversed(months_back(newest, DIGEST_CATCH_UP_MONTHS)):
+                if month < first or uow.digests.get(programme_id, month) is not None:
+                    break
+                missed.append(month)
+        return list(reversed(missed))

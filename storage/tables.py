@@ -276,3 +276,12 @@ erasure_register = Table(
     Column("digest", String(64), primary_key=True),
     Column("entry", String(64), nullable=False, index=True),
 )
+
+# Signed platform requests already taken (a Slack request's signature), so a replay within the
+# signing window is refused by every serve process alike. Rows older than the window are purged.
+seen_requests = Table(
+    "seen_requests",
+    metadata,
+    Column("key", String(IDENTIFIER), primary_key=True),
+    Column("signed_at", UtcDateTime, nullable=False, index=True),
+)

@@ -23,6 +23,7 @@ from storage.repositories import (
     SqlPlatformStateRepository,
     SqlProgrammeRepository,
     SqlRoundRepository,
+    SqlSeenRequestRepository,
     SqlSettingRepository,
     SqlSignInTokenRepository,
     SqlSiteRepository,
@@ -57,6 +58,7 @@ class SqlUnitOfWork:
         self.organiser_sessions = SqlOrganiserSessionRepository(session)
         self.audit = SqlAuditRepository(session)
         self.erasure_register = SqlErasureRegisterRepository(session)
+        self.seen_requests = SqlSeenRequestRepository(session)
         return self
 
     def __exit__(self, *exc: object) -> None:

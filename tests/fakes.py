@@ -74,6 +74,7 @@ class Store:
     organiser_sessions: dict[str, OrganiserSession] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     erasure_register: dict[str, str] = field(default_factory=dict)  # digest -> entry
+    seen_requests: dict[str, datetime] = field(default_factory=dict)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -446,6 +447,20 @@ class FakeErasureRegister(_Repo):
         return len(entries)
 
 
+class FakeSeenRequests(_Repo):
+    def first_time(self, key, signed_at):
+        if key in self.s.seen_requests:
+            return False
+        self.s.seen_requests[key] = signed_at
+        return True
+
+    def purge_before(self, cutoff):
+        old = [key for key, at in self.s.seen_requests.items() if at < cutoff]
+        for key in old:
+            del self.s.seen_requests[key]
+        return len(old)
+
+
 class FakeUnitOfWork:
     def __init__(self, committed: Store):
         self.committed_store = committed
@@ -470,6 +485,7 @@ class FakeUnitOfWork:
         self.organiser_sessions = FakeOrganiserSessions(self._work)
         self.audit = FakeAudit(self._work)
         self.erasure_register = FakeErasureRegister(self._work)
+        self.seen_requests = FakeSeenRequests(self._work)
         return self
 
     def __exit__(self, *exc):

@@ -1,21 +1,29 @@
 """The Slack adapter as the composition root sees it: construct, attach, start, close.
 
-adapter = SlackAdapter(config, chat=..., state=..., clock=...)   # clients and listeners; no I/O
+adapter = SlackAdapter(config, chat=..., state=..., seen=..., clock=...)   # clients, listeners; no I/O
 adapter.attach(web_app)                  # HTTP mode: POST /slack/events; Socket Mode: nothing
 await adapter.start()                    # checks the token; Socket Mode: connects
 DeliveryWorker(ctx, {"slack": adapter.notifier, ...})
 await adapter.close()
+
+In HTTP mode our own handler checks the signature on the raw body, then the body's shape,
+and only then gives Bolt the request: Bolt parses before it checks, so an unsigned body
+could raise inside it (HTTP 500 and a traceback per request, for anyone to send).
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -31,9 +39,13 @@ from adapters.slack.interactions import Interactions
 from adapters.slack.listeners import register
 from adapters.slack.notifier import Backoff, SlackNotifier
 from adapters.slack.people import Directory, Senders
+from adapters.slack.quiet import QuietWarnings
+from adapters.slack.replays import TICKET, Replays, Ticket
+from adapters.slack.shapes import Malformed, parse
+from adapters.slack.signing import Signed, Unsigned, verify
 from adapters.slack.tasks import Background
 from bot.errors import CorridorError
-from bot.gateway import Chat, PlatformStore
+from bot.gateway import Chat, PlatformStore, SeenRequests
 from bot.ports import Clock
 
 log = logging.getLogger("corridor.slack")
@@ -50,28 +62,35 @@ class SlackAdapter:
         *,
         chat: Chat,
         state: PlatformStore,
+        seen: SeenRequests,
         clock: Clock,
         backoff: Backoff | None = None,
+        wall_clock: Callable[[], float] = time.time,
     ):
         self.config = config
+        # Signatures carry Slack's Unix time: they are checked against the real one, not `clock`.
+        self.wall_clock = wall_clock
+        self.warnings = QuietWarnings(log)
         # Replies, updates and App Home have no outbox behind them, so their client retries
         # rate limits and server errors itself; the notifier's client never does (see notifier).
         self.client = web_client(config, retries=True)
         self.notifier = SlackNotifier(web_client(config, retries=False), state, clock, backoff=backoff)
         self.background = Background()
         senders = Senders(Directory(self.client), config)
-        self.interactions = Interactions(chat, self.client, senders, Core(config.core_threads))
+        core = Core(config.core_threads)
+        self.interactions = Interactions(chat, self.client, senders, core)
         self.bolt = AsyncApp(
             client=self.client,
             signing_secret=config.signing_secret,
             # Listeners ack before returning and start their own background work, so Bolt may
             # answer as soon as they return (no polling for the ack).
             process_before_response=True,
-            # Socket Mode requests arrive over an authenticated WebSocket and carry no signature.
-            request_verification_enabled=not config.socket_mode,
+            # HTTP requests reach Bolt only after _on_http has checked their signature (Socket
+            # Mode ones arrive over an authenticated WebSocket and carry none): one check, one clock.
+            request_verification_enabled=False,
             name="corridor",
         )
-        register(self.bolt, self.interactions, self.background)
+        register(self.bolt, self.interactions, self.background, Replays(seen, core, self.warnings))
         self._socket: AsyncSocketModeHandler | None = None
         self._session: aiohttp.ClientSession | None = None
 
@@ -110,8 +129,34 @@ class SlackAdapter:
             self.notifier.client.session = None
 
     async def _on_http(self, request: web.Request) -> web.Response:
-        response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        raw = await request.read()
+        try:
+            signed = verify(request.headers, raw, self.config.signing_secret or "", self.wall_clock)
+        except Unsigned as refusal:
+            return self._refuse(
+                refusal.status, f"Slack request refused with {refusal.status}: {refusal.reason}"
+            )
+        try:
+            body = parse(raw, request.content_type)
+        except Malformed as problem:
+            return self._refuse(400, f"signed Slack request refused with 400: {problem.reason}")
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=raw.decode("utf-8"),
+                query=request.query_string,
+                headers=dict(request.headers),
+                context={TICKET: ticket(signed, body)},
+            )
+            response = await self.bolt.async_dispatch(bolt_request)
+        except Exception as problem:  # a payload shaped to trip Bolt is still only a bad request
+            return self._refuse(400, f"signed Slack request refused with 400: {type(problem).__name__}")
+        if response.status >= 500:
+            return self._refuse(400, f"Slack request Bolt could not handle (HTTP {response.status})")
         return await to_aiohttp_response(response)
+
+    def _refuse(self, status: int, warning: str) -> web.Response:
+        self.warnings.warn(warning)
+        return web.Response(status=status, text=_PHRASES.get(status, "Bad request."))
 
     async def _check_token(self) -> None:
         try:
@@ -128,6 +173,16 @@ class SlackAdapter:
             log.warning("could not reach Slack to check the token (%s); carrying on", problem)
             return
         log.info("Slack: signed in as %s to %s", identity.get("user"), identity.get("team"))
+
+
+_PHRASES = {401: "Refused.", 413: "Too large."}
+
+
+def ticket(signed: Signed, body: dict) -> Ticket:
+    keys = [signed.signature]
+    if isinstance(body.get("event_id"), str):
+        keys.append("event:" + body["event_id"])
+    return Ticket(tuple(keys), datetime.fromtimestamp(signed.timestamp, UTC))
 
 
 def web_client(config: SlackConfig, *, retries: bool) -> AsyncWebClient:

@@ -10,6 +10,14 @@ learnt from how fast Slack accepted calls just before refusing. A message coming
 its slot goes straight through, and so does one coming back after Slack failed it at its
 slot (a 5xx); messages Slack refuses again (429) go to the back with a fresh estimate.
 Slots are advice to the outbox, not locks: a wrong estimate costs a retry, never a message.
+
+A storm (Slack refusing everything for a minute, say) must not slow delivery after it has
+passed. So the rate is never taken from the refusals: with no call accepted in the window,
+the slots keep the rate Slack last accepted (1/Retry-After only if it never accepted any),
+and until the Retry-After of the latest refusal has passed, a message back at its slot goes
+to the back of the queue without calling Slack. The queue keeps turning at Slack's rate
+while only a few calls probe it, once per Retry-After; the first call accepted ends the
+storm, and the messages behind it are already spaced at the rate Slack accepts.
 """
 
 from __future__ import annotations
@@ -36,12 +44,17 @@ class Pacer:
         self._served: dict[Hashable, float] = {}  # tickets that have had their slot, and when
         self._next_slot = 0.0
         self._interval = 0.0
+        self._known_rate: float | None = None  # the last rate measured from accepted calls
+        self._quiet_until: float | None = None  # a storm: no call to Slack before this moment
 
     def defer(self, ticket: Hashable) -> float | None:
         """Seconds this call should wait for its slot, or None if it may go to Slack now."""
         now = self._clock()
         slot = self._slots.pop(ticket, None)
         if slot is not None:
+            if self._quiet_until is not None and slot <= now < self._quiet_until:
+                # Slack refused a call since this slot was given: still storming, so turn the queue.
+                return self._assign(ticket, max(self._next_slot, self._quiet_until), now)
             if now >= slot:
                 self._served[ticket] = now
                 return None
@@ -55,6 +68,7 @@ class Pacer:
 
     def accepted(self) -> None:
         now = self._clock()
+        self._quiet_until = None
         self._accepted.append(now)
         while self._accepted and self._accepted[0] < now - self._window:
             self._accepted.popleft()
@@ -63,6 +77,7 @@ class Pacer:
         """Slack said 429: this ticket's wait, at the back of the queue."""
         now = self._clock()
         self._interval = 1.0 / self._rate(now, retry_after)
+        self._quiet_until = now + retry_after
         start = max(now + retry_after, self._next_slot)
         return self._assign(ticket, start, now)
 
@@ -77,9 +92,11 @@ class Pacer:
 
     def _rate(self, now: float, retry_after: float) -> float:
         recent = [t for t in self._accepted if t >= now - self._window]
-        if len(recent) < 2:
-            return 1.0 / max(retry_after, 1.0)
-        return len(recent) / max(now - recent[0], MIN_SPAN_SECONDS)
+        if len(recent) >= 2:
+            self._known_rate = len(recent) / max(now - recent[0], MIN_SPAN_SECONDS)
+        if self._known_rate is not None:
+            return self._known_rate
+        return 1.0 / max(retry_after, 1.0)
 
     def _assign(self, ticket: Hashable, slot: float, now: float) -> float:
         if len(self._slots) + len(self._served) > _PRUNE_AT:

@@ -85,10 +85,10 @@ class Senders:
     ) -> Sender:
         profile = await self.directory.profile(user_id)
         name = (profile.name if profile else None) or handle or user_id
-        return Sender(
-            platform=PLATFORM,
-            user_id=user_id,
-            display_name=name,
+        return Sender.from_platform(
+            PLATFORM,
+            user_id,
+            name,
             workspace_id=workspace_id,
             email=profile.email if profile else None,
             department=profile.title if profile else None,

@@ -48,10 +48,10 @@ def _channel_data(activity: Activity) -> dict:
 
 def sender_from(activity: Activity, config: TeamsConfig, email: str | None, upn: str | None = None) -> Sender:
     who = user_id(activity)
-    return Sender(
-        platform=PLATFORM,
-        user_id=who,
-        display_name=activity.from_property.name or "Teams user",
+    return Sender.from_platform(
+        PLATFORM,
+        who,
+        activity.from_property.name or "Teams user",
         workspace_id=tenant_id(activity),
         email=email,
         upn=upn,

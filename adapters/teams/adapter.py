@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from aiohttp import web
@@ -18,6 +19,9 @@ from bot.gateway import Chat, PlatformStore
 
 log = logging.getLogger("corridor.teams")
 MESSAGES_PATH = "/api/messages"
+# An activity is a few kilobytes and a few levels deep; anything far past that is no activity.
+MAX_BODY_BYTES = 256 * 1024
+MAX_DEPTH = 32
 SORRY = (
     "Sorry, something went wrong on Corridor's side. Please try again in a moment; "
     "`status` shows where you stand."
@@ -70,7 +74,19 @@ class TeamsAdapter:
     async def _messages(self, request: web.Request) -> web.StreamResponse:
         if "application/json" not in request.headers.get("Content-Type", ""):
             return web.Response(status=415, text="Bot Framework activities are JSON.")
-        response = await self.cloud.process(request, self.bot)
+        problem = await _not_an_activity(request)
+        if problem is not None:
+            log.warning("Teams request refused with 400: %s", problem)
+            return web.Response(status=400, text="Not a Bot Framework activity.")
+        try:
+            response = await self.cloud.process(request, self.bot)
+        except web.HTTPException:
+            raise
+        except Exception as error:  # the SDK could not read the activity: the sender's fault
+            log.warning(
+                "Teams request refused with 400: the SDK could not read it (%s)", type(error).__name__
+            )
+            return web.Response(status=400, text="Not a Bot Framework activity.")
         return response or web.Response(status=201)
 
     async def _on_turn_error(self, turn: TurnContext, error: Exception) -> None:
@@ -80,3 +96,35 @@ class TeamsAdapter:
             await turn.send_activity(SORRY)
         except Exception as problem:
             log.warning("could not tell the person about it either: %s", type(problem).__name__)
+
+
+async def _not_an_activity(request: web.Request) -> str | None:
+    """Why the body is no activity, or None. aiohttp keeps the body read, for the SDK to read again."""
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        return "the body is too large"
+    raw = await request.read()
+    if len(raw) > MAX_BODY_BYTES:
+        return "the body is too large"
+    if _depth(raw) > MAX_DEPTH:
+        return "the JSON is nested too deeply"
+    try:
+        activity = json.loads(raw)
+    except (ValueError, RecursionError):
+        return "the body is not JSON"
+    if not isinstance(activity, dict) or not isinstance(activity.get("type"), str):
+        return "the JSON is not an activity"
+    return None
+
+
+def _depth(raw: bytes) -> int:
+    # Counted on the bytes before parsing; brackets inside strings only make this stricter.
+    depth = deepest = 0
+    for byte in raw:
+        if byte in b"[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                break
+        elif byte in b"]}":
+            depth -= 1
+    return deepest

@@ -1,7 +1,8 @@
 """The Bot Framework adapter's authentication: incoming tokens checked by Corridor, outgoing
 calls by the SDK with two changes to its HTTP clients.
 
-Incoming requests are checked by `TokenCheck` under the SDK's rules, with signing keys fetched
+Incoming activities must first pass `gate.refusal` (Teams only, our tenants, a Bot Framework
+serviceUrl). Their tokens are then checked by `TokenCheck` under the SDK's rules, with signing keys fetched
 over aiohttp within TOKEN_CHECK_TIMEOUT_SECONDS and kept for a day (the SDK's own check
 fetches them with blocking calls and no timeout, and lets a malformed or expired token escape
 as HTTP 500). With an app id, a request without a valid token raises PermissionError, which
@@ -38,6 +39,7 @@ from botframework.connector.auth import (
 )
 
 from adapters.teams.config import TeamsConfig
+from adapters.teams.gate import refusal
 from adapters.teams.tokens import Refused, TokenCheck
 
 log = logging.getLogger("corridor.teams")
@@ -102,6 +104,10 @@ class CorridorAuthentication(ConfigurationBotFrameworkAuthentication):
         self._token_clients: dict[str | None, UserTokenClient] = {}
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+        refused = refusal(activity, self.config)
+        if refused is not None:  # before the token: nothing is fetched, and nothing sent, for it
+            log.warning("Teams request refused with 401: %s", refused)
+            raise PermissionError(refused)
         if not auth_header and not self.config.authenticated:  # dev mode: the SDK's anonymous identity
             result = await super().authenticate_request(activity, auth_header)
             result.connector_factory = _ReusedConnectorFactory(

@@ -43,6 +43,16 @@ class TeamsConfig:
     terms_url: str = "https://example.org/corridor/terms"
     accent_colour: str = "#2E7D6B"
     service_url: str = PUBLIC_SERVICE_URL
+    tenants: frozenset[str] = frozenset()
+
+    @property
+    def allowed_tenants(self) -> frozenset[str] | None:
+        """CORRIDOR_TEAMS_TENANTS if set; else a single-tenant bot's own tenant; else None: any."""
+        if self.tenants:
+            return self.tenants
+        if self.app_type == "SingleTenant" and self.tenant_id:
+            return frozenset({self.tenant_id})
+        return None
 
     @property
     def authenticated(self) -> bool:
@@ -69,6 +79,7 @@ class TeamsConfig:
         return (
             f"TeamsConfig(app_id={self.app_id!r}, app_password={secret}, tenant_id={self.tenant_id!r}, "
             f"app_type={self.app_type!r}, dev_mode={self.dev_mode}, organisers={len(self.organisers)}, "
+            f"tenants={sorted(self.tenants)!r}, "
             f"app_name={self.app_name!r}, app_version={self.app_version!r})"
         )
 
@@ -93,6 +104,7 @@ class TeamsConfig:
             app_type=_app_type(env),
             dev_mode=dev_mode,
             organisers=organisers_from_env(env),
+            tenants=_tenants(env),
             **_package_settings(env, dev_mode),
         )
         if app_id and not for_package:
@@ -140,6 +152,11 @@ def organisers_from_env(env: Mapping[str, str]) -> frozenset[str]:
     """CORRIDOR_TEAMS_ORGANISERS, read by this one rule whether or not Teams is switched on."""
     ids = [part.strip() for part in env.get("CORRIDOR_TEAMS_ORGANISERS", "").split(",") if part.strip()]
     return frozenset(_guid(i, "CORRIDOR_TEAMS_ORGANISERS (Entra object ids, comma-separated)") for i in ids)
+
+
+def _tenants(env: Mapping[str, str]) -> frozenset[str]:
+    ids = [part.strip() for part in env.get("CORRIDOR_TEAMS_TENANTS", "").split(",") if part.strip()]
+    return frozenset(_guid(i, "CORRIDOR_TEAMS_TENANTS (Entra tenant ids, comma-separated)") for i in ids)
 
 
 def _check_credentials(config: TeamsConfig) -> None:

@@ -21,7 +21,11 @@ from storage.repositories.rounds import (
     SqlRoundRepository,
     SqlSitOutRepository,
 )
-from storage.repositories.settings import SqlPlatformStateRepository, SqlSettingRepository
+from storage.repositories.settings import (
+    SqlPlatformStateRepository,
+    SqlSeenRequestRepository,
+    SqlSettingRepository,
+)
 
 __all__ = [
     "SqlAuditRepository",
@@ -37,6 +41,7 @@ __all__ = [
     "SqlPlatformStateRepository",
     "SqlProgrammeRepository",
     "SqlRoundRepository",
+    "SqlSeenRequestRepository",
     "SqlSettingRepository",
     "SqlSignInTokenRepository",
     "SqlSitOutRepository",

@@ -1,12 +1,14 @@
-"""Small values organisers set at run time, and JSON documents adapters keep."""
+"""Small values organisers set at run time, JSON documents adapters keep, requests already seen."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from storage.repositories._sql import dialect_insert
-from storage.tables import platform_state, settings
+from storage.repositories._sql import dialect_insert, rows_touched
+from storage.tables import platform_state, seen_requests, settings
 
 
 class SqlSettingRepository:
@@ -56,3 +58,22 @@ class SqlPlatformStateRepository:
             platform_state.c.platform == platform, platform_state.c.key == key
         )
         self._session.execute(statement)
+
+
+class SqlSeenRequestRepository:
+    def __init__(self, session: Session):
+        self._session = session
+
+    def first_time(self, key: str, signed_at: datetime) -> bool:
+        # ON CONFLICT DO NOTHING: of two processes inserting the same key, one gets the row.
+        statement = (
+            dialect_insert(self._session, seen_requests)
+            .values(key=key, signed_at=signed_at)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(seen_requests.c.key)
+        )
+        return self._session.execute(statement).scalar() is not None
+
+    def purge_before(self, cutoff: datetime) -> int:
+        statement = delete(seen_requests).where(seen_requests.c.signed_at < cutoff)
+        return rows_touched(self._session.execute(statement))

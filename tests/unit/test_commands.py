@@ -51,3 +51,32 @@ def test_what_people_are_told_when_it_is_wrong(text, advice):
     with pytest.raises(c.ParseError) as problem:
         c.parse(text, TODAY)
     assert advice in str(problem.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "outcome 99999999999999999999 met",
+        "outcome 2147483648 met",
+        "outcome 0 met",
+        "outcome -1 met",
+        "outcome +5 met",
+        "outcome 1_000 met",
+        "outcome ١٢ met",
+        "outcome ² met",
+        "capacity ²",
+        "capacity ١",
+        "capacity 99999999999999999999",
+        "capacity -1",
+        "pause ٣w",
+        "pause 999999999999w",
+        "pause until 99999-12-24",
+    ],
+)
+def test_numbers_out_of_range_or_in_another_script_get_a_clear_answer(text):
+    with pytest.raises(c.ParseError):
+        c.parse(text, TODAY)
+
+
+def test_the_largest_stored_id_still_reads():
+    assert c.parse("outcome 2147483647 met", TODAY).pair_id == 2**31 - 1

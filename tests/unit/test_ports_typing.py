@@ -83,6 +83,7 @@ def test_the_unit_of_work_port_lists_every_repository_the_core_uses() -> None:
         "organiser_sessions",
         "audit",
         "erasure_register",
+        "seen_requests",
     }
 
 

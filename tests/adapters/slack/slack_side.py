@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import itertools
 import json
 import threading
 import time
@@ -21,6 +22,9 @@ from tests.fakes import FakeUnitOfWorkFactory
 from tests.loopback import LoopbackServer
 
 SIGNING_SECRET = "8f742231b10e8888abcd99edabcd00d8"
+# Slack gives every event its own id and every click its own trigger id; so do we, or two
+# identical clicks in one second would be one signed request, refused the second time as a replay.
+_serial = itertools.count(1)
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -103,7 +107,7 @@ class SlackSide:
                 "channel_id": channel,
                 "is_ephemeral": ephemeral,
             },
-            "trigger_id": "12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3",
+            "trigger_id": f"12321423423.333649436676.{next(_serial)}",
             "team": {"id": TEAM_ID, "domain": "hospital"},
             "channel": {"id": channel, "name": "directmessage"},
             "response_url": response_url,
@@ -126,6 +130,7 @@ class SlackSide:
             "user": {"id": user_id, "username": f"user.{user_id.lower()}", "team_id": TEAM_ID},
             "api_app_id": "A0CORRIDOR",
             "container": {"type": "view", "view_id": "V0HOME"},
+            "trigger_id": f"12321423423.333649436676.{next(_serial)}",
             "team": {"id": TEAM_ID, "domain": "hospital"},
             "view": {"id": "V0HOME", "type": "home", **view},
             "actions": [_find_action(view["blocks"], label)],
@@ -157,7 +162,7 @@ def home_opened(user_id: str) -> dict:
             "tab": "home",
         },
         "type": "event_callback",
-        "event_id": "Ev0HOME",
+        "event_id": f"Ev0HOME{next(_serial)}",
         "event_time": 1780000000,
         "authorizations": [{"team_id": TEAM_ID, "user_id": "UCORRIDOR", "is_bot": True}],
     }

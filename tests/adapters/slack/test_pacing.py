@@ -115,3 +115,48 @@ def test_a_5xx_with_no_queue_is_just_the_backoff():
     clock.now += pacer.defer("served")
     assert pacer.defer("served") is None  # its turn...
     assert pacer.failed("served", backoff=1.5) == 1.5  # ...and Slack failed it: no second queueing
+
+
+def _accepted_at_twenty_a_second(pacer: Pacer, clock: Clock) -> None:
+    for _ in range(20):
+        pacer.accepted()
+        clock.now += 0.05
+
+
+def test_a_refusal_in_a_storm_keeps_the_rate_slack_last_accepted():
+    clock = Clock()
+    pacer = Pacer(clock)
+    _accepted_at_twenty_a_second(pacer, clock)
+    pacer.refused("first", retry_after=5)
+    clock.now += 30  # still refused half a minute later, nothing accepted in the window
+    pacer.refused("probe", retry_after=5)
+    waits = [pacer.defer(n) for n in range(5)]
+    assert {round(b - a, 3) for a, b in itertools.pairwise(waits)} == {0.05}  # not 5 s apart
+
+
+def test_in_a_storm_the_queue_turns_without_calling_slack_and_flows_once_a_probe_is_accepted():
+    clock = Clock()
+    pacer = Pacer(clock)
+    _accepted_at_twenty_a_second(pacer, clock)
+    pacer.refused("first", retry_after=5)
+    slots = {n: clock.now + pacer.defer(n) for n in range(200)}  # ten seconds of queue
+    called = []
+    storm_ends = clock.now + 60
+    while len(called) < 200:
+        ticket, slot = min(slots.items(), key=lambda item: item[1])
+        clock.now = max(clock.now, slot)
+        wait = pacer.defer(ticket)
+        if wait is not None:
+            slots[ticket] = clock.now + wait
+            continue
+        called.append((clock.now, ticket))
+        if clock.now < storm_ends:
+            slots[ticket] = clock.now + pacer.refused(ticket, retry_after=5)
+        else:
+            del slots[ticket]
+            pacer.accepted()
+    during_storm = [t for t, _ in called if t < storm_ends]
+    assert len(during_storm) <= 60 / 5 + 1  # a probe per Retry-After, not 20 refusals a second
+    after = [t for t, _ in called if t >= storm_ends]
+    assert after[0] - storm_ends <= 5  # the first probe after the storm gets through...
+    assert after[-1] - after[0] == pytest.approx((len(after) - 1) * 0.05, abs=0.1)  # ...then Slack's rate

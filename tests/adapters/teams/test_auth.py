@@ -14,6 +14,7 @@ import random
 import socket
 import string
 import time
+from dataclasses import replace
 
 import jwt
 import pytest
@@ -50,15 +51,17 @@ class OfflineCredentialFactory(PasswordServiceClientCredentialFactory):
         return OfflineCredentials(app_id, self.password, oauth_scope=oauth_scope)
 
 
-def guarded_config() -> TeamsConfig:
-    config = TeamsConfig.from_env({"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": SECRET})
+def guarded_config(connector_url: str, **env: str) -> TeamsConfig:
+    """The bot with an app id; the fake connector stands where a sovereign cloud's would be
+    (CORRIDOR_TEAMS_SERVICE_URL), since a loopback http:// address is no Bot Framework host."""
+    config = TeamsConfig.from_env({"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": SECRET, **env})
     assert config is not None
-    return config
+    return replace(config, service_url=connector_url)
 
 
-def authentication(metadata_url: str, **options) -> CorridorAuthentication:
+def authentication(metadata_url: str, config: TeamsConfig, **options) -> CorridorAuthentication:
     return CorridorAuthentication(
-        guarded_config(),
+        config,
         channel_metadata_url=metadata_url,
         emulator_metadata_url=metadata_url,
         credentials_factory=OfflineCredentialFactory(APP_ID, SECRET),
@@ -74,7 +77,8 @@ async def identity():
 
 @pytest.fixture
 async def guarded(connector, identity):
-    world = TeamsHospital(connector, guarded_config(), auth=authentication(identity.metadata_url))
+    config = guarded_config(connector.url)
+    world = TeamsHospital(connector, config, auth=authentication(identity.metadata_url, config))
     await world.start()
     yield world
     await world.close()
@@ -288,7 +292,8 @@ def _closed_port() -> int:
 
 async def test_an_unreachable_identity_provider_means_401_at_once(connector, identity, log):
     nowhere = f"http://127.0.0.1:{_closed_port()}/v1/.well-known/openidconfiguration"
-    world = TeamsHospital(connector, guarded_config(), auth=authentication(nowhere))
+    config = guarded_config(connector.url)
+    world = TeamsHospital(connector, config, auth=authentication(nowhere, config))
     await world.start()
     try:
         headers = bearer(identity.token(APP_ID, connector.url))
@@ -317,7 +322,8 @@ async def test_while_the_identity_provider_hangs_slack_on_the_same_server_still_
 ):
     """One `corridor serve` answers both platforms: a hung Microsoft login must not hold up Slack."""
     slack_fake = await FakeSlack().start()
-    world = TeamsHospital(connector, guarded_config(), auth=authentication(identity.metadata_url))
+    config = guarded_config(connector.url)
+    world = TeamsHospital(connector, config, auth=authentication(identity.metadata_url, config))
     slack = slack_adapter(world.ctx, SlackConfig.from_env(slack_env(slack_fake)))
     world.beside.append(slack)
     await world.start()
