@@ -8,15 +8,16 @@ that is also how catch-up after downtime works: on start-up each body is simply 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from bot.context import Context, ensure_default_programme
+from bot.context import Context, ensure_default_programme, programme_settings
 from bot.delivery import DeliveryReport, DeliveryWorker
 from bot.digest import DigestReport, send_digest
 from bot.followups import send_followups
 from bot.housekeeping import tidy
+from bot.programme import ProgrammeSettings
 from bot.rounds import RoundReport, run_round
-from bot.weeks import first_weekday_of, monday_of, month_of, previous_month, week_of
+from bot.weeks import month_of, previous_month, week_of
 
 log = logging.getLogger("corridor.scheduler")
 
@@ -29,20 +30,24 @@ class Jobs:
     def _local_now(self) -> datetime:
         return self.ctx.clock.now().astimezone(self.ctx.settings.timezone)
 
+    def schedule(self) -> ProgrammeSettings:
+        """The settings as organisers last saved them; read afresh, so changes need no restart."""
+        return programme_settings(self.ctx)
+
     def round_due_at(self, now: datetime) -> datetime:
         """This ISO week's round moment, in local time."""
-        day = monday_of(week_of(now.date())) + timedelta(days=self.ctx.settings.round_weekday)
-        return datetime.combine(day, self.ctx.settings.round_time, self.ctx.settings.timezone)
+        return self.schedule().round_moment(week_of(now.date()))
 
     def digest_due_at(self, now: datetime) -> datetime:
-        day = first_weekday_of(month_of(now.date()))
-        return datetime.combine(day, self.ctx.settings.digest_time, self.ctx.settings.timezone)
+        return self.schedule().digest_moment(month_of(now.date()))
 
     def round_if_due(self) -> RoundReport | None:
         now = self._local_now()
-        if now < self.round_due_at(now):
+        week = week_of(now.date())
+        chosen = self.schedule()
+        if not chosen.round_week(week) or now < chosen.round_moment(week):
             return None
-        report = run_round(self.ctx, week_of(now.date()), scheduled=True)
+        report = run_round(self.ctx, week, scheduled=True)
         if not report.already_done:
             log.info("%s", report.summary())
         return report
