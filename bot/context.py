@@ -67,21 +67,21 @@ def ensure_default_programme(ctx: Context) -> Programme:
 
 def default_programme(uow: UnitOfWork, settings: EngineSettings) -> Programme:
     """The one programme, carrying the name and repeat window its organisers chose."""
-    programme = _the_programme(uow, settings)
+    programme = find_programme(uow, settings)
     chosen = effective(uow, settings, programme)
     return replace(programme, name=chosen.name, repeat_window=chosen.repeat_window)
 
 
 def programme_settings(ctx: Context) -> ProgrammeSettings:
     with ctx.uow() as uow:
-        return effective(uow, ctx.settings, _the_programme(uow, ctx.settings))
+        return effective(uow, ctx.settings, find_programme(uow, ctx.settings))
 
 
 def programme_settings_in(uow: UnitOfWork, settings: EngineSettings) -> ProgrammeSettings:
-    return effective(uow, settings, _the_programme(uow, settings))
+    return effective(uow, settings, find_programme(uow, settings))
 
 
-def _the_programme(uow: UnitOfWork, settings: EngineSettings) -> Programme:
+def find_programme(uow: UnitOfWork, settings: EngineSettings) -> Programme:
     # Found as the first one made, never by name: the name is a setting organisers change,
     # and looking it up by name once made a renamed programme look empty.
     existing = uow.programmes.list()

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from adapters.web import security
 from adapters.web.keys import SECRET, SESSION
+from adapters.web.programme_pages import ProgrammePages
 from bot.dashboard import Change
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class Pages:
         router.add_route("*", "/sites/{site_id:\\d+}/places/new", self.add_place, name="add_place")
         router.add_route("*", "/places/{place_id:\\d+}", self.edit_place, name="edit_place")
         router.add_get("/audit", self.audit, name="audit")
+        ProgrammePages(self).register(router)
 
     # Signing in and out
 

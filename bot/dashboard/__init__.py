@@ -7,9 +7,12 @@ the Context, a unit of work or a repository. Every method returns plain dataclas
 from __future__ import annotations
 
 from bot.context import Context
-from bot.dashboard import audit, overview, signin, sites
+from bot.dashboard import audit, digest_page, overview, programme_settings, rounds, signin, sites
 from bot.dashboard.audit import AuditLine
+from bot.dashboard.digest_page import DigestView
 from bot.dashboard.overview import Overview
+from bot.dashboard.programme_settings import SettingsView
+from bot.dashboard.rounds import RoundsView
 from bot.dashboard.signin import DeskSession, StartedSession
 from bot.dashboard.sites import Change, PlaceView, SiteView
 from bot.model import Organiser
@@ -19,9 +22,12 @@ __all__ = [
     "Change",
     "Dashboard",
     "DeskSession",
+    "DigestView",
     "Organiser",
     "Overview",
     "PlaceView",
+    "RoundsView",
+    "SettingsView",
     "SiteView",
     "StartedSession",
 ]
@@ -80,3 +86,26 @@ class Dashboard:
 
     def edit_place(self, who: Organiser, place_id: int, name: str, kind: str, directions: str) -> Change:
         return sites.edit_place(self._ctx, who, place_id, name, kind, directions)
+
+    # Programme settings, rounds and the digest (kept together, one block)
+
+    def settings_form(self) -> SettingsView:
+        return programme_settings.settings_view(self._ctx)
+
+    def settings_form_with(self, typed: dict[str, str]) -> SettingsView:
+        return programme_settings.view_with(self._ctx, typed)
+
+    def save_settings(self, who: Organiser, typed: dict[str, str]) -> Change:
+        return programme_settings.save_settings(self._ctx, who, typed)
+
+    def rounds(self) -> RoundsView:
+        return rounds.rounds_view(self._ctx)
+
+    def run_round_now(self, who: Organiser) -> Change:
+        return rounds.run_now(self._ctx, who)
+
+    def digest(self) -> DigestView:
+        return digest_page.digest_view(self._ctx)
+
+    def send_digest_now(self, who: Organiser) -> Change:
+        return digest_page.send_now(self._ctx, who)
