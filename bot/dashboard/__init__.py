@@ -36,6 +36,7 @@ __all__ = [
 class Dashboard:
     def __init__(self, ctx: Context):
         self._ctx = ctx
+        self._previews = rounds.PreviewCache()
 
     @property
     def secure(self) -> bool:
@@ -96,13 +97,15 @@ class Dashboard:
         return programme_settings.view_with(self._ctx, typed)
 
     def save_settings(self, who: Organiser, typed: dict[str, str]) -> Change:
-        return programme_settings.save_settings(self._ctx, who, typed)
+        change = programme_settings.save_settings(self._ctx, who, typed)
+        self._previews.forget()  # the next round may now be another week, on other rules
+        return change
 
     def rounds(self) -> RoundsView:
-        return rounds.rounds_view(self._ctx)
+        return rounds.rounds_view(self._ctx, self._previews)
 
     def run_round_now(self, who: Organiser) -> Change:
-        return rounds.run_now(self._ctx, who)
+        return rounds.run_now(self._ctx, who, self._previews)
 
     def digest(self) -> DigestView:
         return digest_page.digest_view(self._ctx)

@@ -1,6 +1,7 @@
 """The Rounds page: when the next round goes out, what it would do, running it now, and history.
 
-The preview is the round's own planning run without writing anything (a dry run). The real
+The preview is the round's own planning run without writing anything (a dry run), kept for
+half a minute so organisers opening the page together share one. The real
 round draws a fresh random seed and counts whoever is available on the day, so its pairs can
 differ from the preview; the page says so. Past rounds' counts hide small numbers, as the
 digest does.
@@ -8,9 +9,10 @@ digest does.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.context import Context, default_programme, programme_settings
 from bot.dashboard.audit import record
@@ -21,6 +23,9 @@ from bot.rounds import run_round
 from bot.weeks import week_of
 
 SHOWN_ROUNDS = 12
+# Planning a round of thousands takes a second or two and, on SQLite, holds the database
+# while it runs; organisers opening the page together share one plan for this long.
+PREVIEW_FRESH = timedelta(seconds=30)
 # A preview of thousands of pairs is a list nobody reads; the counts say the rest.
 SHOWN_PAIRS = 200
 
@@ -73,7 +78,27 @@ class RoundsView:
     past: list[PastRound] = field(default_factory=list)
 
 
-def rounds_view(ctx: Context) -> RoundsView:
+class PreviewCache:
+    """One preview per week, shared for PREVIEW_FRESH; one organiser plans while others wait."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: dict[str, tuple[datetime, Preview]] = {}
+
+    def get(self, ctx: Context, week: str) -> Preview:
+        with self._lock:
+            kept = self._kept.get(week)
+            now = ctx.clock.now()
+            if kept is None or now - kept[0] > PREVIEW_FRESH:
+                kept = self._kept[week] = (now, preview(ctx, week))
+            return kept[1]
+
+    def forget(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+def rounds_view(ctx: Context, cache: PreviewCache | None = None) -> RoundsView:
     chosen = programme_settings(ctx)
     next_round = chosen.next_round_after(ctx.clock.now()).astimezone(chosen.timezone)
     this_week = week_of(ctx.today())
@@ -83,7 +108,7 @@ def rounds_view(ctx: Context) -> RoundsView:
         cadence={1: "every week", 2: "every 2 weeks", 4: "every 4 weeks"}[chosen.cadence_weeks],
         this_week=this_week,
         this_week_ran=any(r.week == this_week for r in past),
-        preview=preview(ctx, week_of(next_round.date())),
+        preview=(cache or PreviewCache()).get(ctx, week_of(next_round.date())),
         past=past,
     )
 
@@ -130,9 +155,11 @@ def past_rounds(ctx: Context, limit: int = SHOWN_ROUNDS) -> list[PastRound]:
     ]
 
 
-def run_now(ctx: Context, who: Organiser) -> Change:
+def run_now(ctx: Context, who: Organiser, cache: PreviewCache | None = None) -> Change:
     """As `admin round now`: this week's round, or a top-up pairing only people not yet paired."""
     report = run_round(ctx)
+    if cache is not None:
+        cache.forget()
     summary = report.summary()
     if report.recorded:
         with ctx.uow() as uow:
