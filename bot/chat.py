@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot import commands as c
-from bot.context import Context, Reply, Sender, default_programme
+from bot.context import Context, Reply, Sender, default_programme, programme_settings
 from bot.dashboard.signin import dashboard_link_reply
 from bot.digest import DIGEST_CHANNEL_KEY, send_digest
 from bot.erasure import erase
@@ -63,7 +63,7 @@ def _dispatch(ctx: Context, sender: Sender, command: c.Command) -> Reply:
             return forget_me(ctx, sender, command)
         case c.RecordOutcome():
             return record_outcome(ctx, sender, command)
-    if not sender.is_organiser:
+    if not is_organiser(ctx, sender):
         return Reply(NOT_ORGANISER, rejected=True)
     return _admin(ctx, sender, command)
 
@@ -82,6 +82,13 @@ def _admin(ctx: Context, sender: Sender, command: c.Command) -> Reply:
         case c.AdminDashboard():
             return dashboard_link_reply(ctx, sender)
     raise AssertionError(f"unhandled command {command!r}")
+
+
+def is_organiser(ctx: Context, sender: Sender) -> bool:
+    """The core decides, from the organisers on the Settings page; until those are saved, the
+    platform's configured organisers (``sender.is_organiser``) and the environment's count."""
+    chosen = programme_settings(ctx)
+    return chosen.is_organiser(sender.platform, sender.user_id, vouched=sender.is_organiser)
 
 
 def channel_here(ctx: Context, sender: Sender) -> Reply:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from bot.config import EngineSettings
@@ -11,6 +11,7 @@ from bot.errors import Conflict
 from bot.messages import Button
 from bot.model import Programme
 from bot.ports import ChartRenderer, Clock, Pseudonymiser, SeedSource, UnitOfWork, UnitOfWorkFactory
+from bot.programme import ProgrammeSettings, effective
 from bot.pseudonyms import KeyedDigests
 from bot.results import Result
 from bot.wording import command_spans
@@ -146,15 +147,34 @@ def ensure_default_programme(ctx: Context) -> Programme:
 
 
 def default_programme(uow: UnitOfWork, settings: EngineSettings) -> Programme:
-    programme = uow.programmes.by_name(settings.programme_name)
-    if programme is None:
-        try:
-            programme = uow.programmes.add(
-                Programme(name=settings.programme_name, repeat_window=settings.repeat_window)
-            )
-        except Conflict:
-            # Another process created it a moment ago; theirs is the one.
-            programme = uow.programmes.by_name(settings.programme_name)
-            if programme is None:
-                raise
-    return programme
+    """The one programme, carrying the name and repeat window its organisers chose."""
+    programme = find_programme(uow, settings)
+    chosen = effective(uow, settings, programme)
+    return replace(programme, name=chosen.name, repeat_window=chosen.repeat_window)
+
+
+def programme_settings(ctx: Context) -> ProgrammeSettings:
+    with ctx.uow() as uow:
+        return effective(uow, ctx.settings, find_programme(uow, ctx.settings))
+
+
+def programme_settings_in(uow: UnitOfWork, settings: EngineSettings) -> ProgrammeSettings:
+    return effective(uow, settings, find_programme(uow, settings))
+
+
+def find_programme(uow: UnitOfWork, settings: EngineSettings) -> Programme:
+    # Found as the first one made, never by name: the name is a setting organisers change,
+    # and looking it up by name once made a renamed programme look empty.
+    existing = uow.programmes.list()
+    if existing:
+        return existing[0]
+    try:
+        return uow.programmes.add(
+            Programme(name=settings.programme_name, repeat_window=settings.repeat_window)
+        )
+    except Conflict:
+        # Another process created it a moment ago; theirs is the one.
+        programme = uow.programmes.by_name(settings.programme_name)
+        if programme is None:
+            raise
+        return programme

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.context import Context, default_programme
+from bot.context import Context, default_programme, programme_settings_in
 from bot.meetups import Meetup
 from bot.messages import FOLLOWUP, PersonCard
 from bot.model import OutcomeKind, Pair
@@ -19,9 +19,10 @@ ROUNDS_TO_CHASE = 2
 def send_followups(ctx: Context) -> int:
     """Returns how many pairs were asked."""
     now = ctx.clock.now()
-    cutoff = now - timedelta(days=ctx.settings.followup_after_days)
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
+        chosen = programme_settings_in(uow, ctx.settings)
+        cutoff = now - timedelta(days=chosen.followup_after_days)
         rounds = {r.saved_id: r for r in uow.rounds.recent(programme.saved_id, ROUNDS_TO_CHASE)}
         pairs = uow.pairs.awaiting_followup(list(rounds), cutoff)
         pairs += _said_not_yet(uow, list(rounds)[:1], cutoff, {p.saved_id for p in pairs})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 from bot import commands as c
-from bot.context import Context, Reply, Sender, default_programme
+from bot.context import Context, Reply, Sender, default_programme, programme_settings
 from bot.erasure_register import take_off_register
 from bot.errors import CorridorError, UnknownSite
 from bot.messages import Button, Intent
@@ -139,7 +139,9 @@ def _refresh(person: Participant, ctx: Context, sender: Sender, role: Role, site
 
 def _round_day(ctx: Context) -> str:
     days = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-    return f"{days[ctx.settings.round_weekday]}s at {ctx.settings.round_time.strftime('%H:%M')}"
+    chosen = programme_settings(ctx)
+    every = {1: "", 2: "every other week, ", 4: "every fourth week, "}.get(chosen.cadence_weeks, "")
+    return f"{every}{days[chosen.round_weekday]}s at {chosen.round_time.strftime('%H:%M')}"
 
 
 def leave(ctx: Context, sender: Sender) -> Reply:

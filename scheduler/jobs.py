@@ -13,13 +13,14 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.context import Context, default_programme, ensure_default_programme
+from bot.context import Context, default_programme, ensure_default_programme, programme_settings
 from bot.delivery import DeliveryReport, DeliveryWorker
 from bot.digest import DigestReport, send_digest
 from bot.followups import send_followups
 from bot.housekeeping import tidy
+from bot.programme import ProgrammeSettings
 from bot.rounds import RoundReport, run_round
-from bot.weeks import first_weekday_of, monday_of, month_of, months_back, previous_month, week_of
+from bot.weeks import month_of, months_back, previous_month, week_of
 
 log = logging.getLogger("corridor.scheduler")
 
@@ -35,20 +36,24 @@ class Jobs:
     def _local_now(self) -> datetime:
         return self.ctx.clock.now().astimezone(self.ctx.settings.timezone)
 
+    def schedule(self) -> ProgrammeSettings:
+        """The settings as organisers last saved them; read afresh, so changes need no restart."""
+        return programme_settings(self.ctx)
+
     def round_due_at(self, now: datetime) -> datetime:
         """This ISO week's round moment, in local time."""
-        day = monday_of(week_of(now.date())) + timedelta(days=self.ctx.settings.round_weekday)
-        return datetime.combine(day, self.ctx.settings.round_time, self.ctx.settings.timezone)
+        return self.schedule().round_moment(week_of(now.date()))
 
     def digest_due_at(self, now: datetime) -> datetime:
-        day = first_weekday_of(month_of(now.date()))
-        return datetime.combine(day, self.ctx.settings.digest_time, self.ctx.settings.timezone)
+        return self.schedule().digest_moment(month_of(now.date()))
 
     def round_if_due(self) -> RoundReport | None:
         now = self._local_now()
-        if now < self.round_due_at(now):
+        week = week_of(now.date())
+        chosen = self.schedule()
+        if not chosen.round_week(week) or now < chosen.round_moment(week):
             return None
-        report = run_round(self.ctx, week_of(now.date()), scheduled=True)
+        report = run_round(self.ctx, week, scheduled=True)
         if not report.already_done:
             log.info("%s", report.summary())
         return report
@@ -85,19 +90,30 @@ class Jobs:
         self.followups()
 
     def missed_round(self) -> RoundReport | None:
-        """This week's round if its moment has come; else, if last week's moment passed with no
-        round since the last one, this week's round now, in its place."""
+        """This round week's round if its moment has come; else, if an earlier round week went by
+        with no round since the last one, one round now in its place (not one per missed week)."""
         now = self._local_now()
-        if now >= self.round_due_at(now):
+        chosen = self.schedule()
+        this_week = week_of(now.date())
+        if chosen.round_week(this_week) and now >= chosen.round_moment(this_week):
             return self.round_if_due()
-        last_week = week_of((now - timedelta(days=7)).date())
+        missed = self._previous_round_week(chosen, now)
         latest = self._latest_round_week()
-        if latest is None or latest >= last_week:
+        if missed is None or latest is None or latest >= missed:
             return None
-        report = run_round(self.ctx, week_of(now.date()), scheduled=True)
+        report = run_round(self.ctx, this_week, scheduled=True)
         if not report.already_done:
-            log.info("catching up on the round missed in %s: %s", last_week, report.summary())
+            log.info("catching up on the round missed in %s: %s", missed, report.summary())
         return report
+
+    @staticmethod
+    def _previous_round_week(chosen: ProgrammeSettings, now: datetime) -> str | None:
+        """The latest round week before this one (cadence is at most every four weeks)."""
+        for weeks_ago in range(1, 5):
+            week = week_of((now - timedelta(days=7 * weeks_ago)).date())
+            if chosen.round_week(week):
+                return week
+        return None
 
     def missed_digests(self) -> list[DigestReport]:
         """Every month since the last digest (and since the first round) whose digest is due."""

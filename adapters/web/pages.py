@@ -9,6 +9,7 @@ from aiohttp import web
 from adapters.web import security
 from adapters.web.keys import SECRET, SESSION
 from adapters.web.people_pages import PeoplePages
+from adapters.web.programme_pages import ProgrammePages
 from bot.dashboard import Change
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class Pages:
         router.add_route("*", "/places/{place_id:\\d+}", self.edit_place, name="edit_place")
         router.add_get("/audit", self.audit, name="audit")
         PeoplePages(self).register(router)
+        ProgrammePages(self).register(router)
 
     # Signing in and out
 

@@ -7,10 +7,24 @@ the Context, a unit of work or a repository. Every method returns plain dataclas
 from __future__ import annotations
 
 from bot.context import Context
-from bot.dashboard import audit, overview, people, rules, signin, sites, staff_import
+from bot.dashboard import (
+    audit,
+    digest_page,
+    overview,
+    people,
+    programme_settings,
+    rounds,
+    rules,
+    signin,
+    sites,
+    staff_import,
+)
 from bot.dashboard.audit import AuditLine
+from bot.dashboard.digest_page import DigestView
 from bot.dashboard.overview import Overview
 from bot.dashboard.people import ErasureView, PeopleFound, PersonView
+from bot.dashboard.programme_settings import SettingsView
+from bot.dashboard.rounds import RoundsView
 from bot.dashboard.rules import RuleChoices, RuleView
 from bot.dashboard.signin import DeskSession, StartedSession
 from bot.dashboard.sites import Change, PlaceView, SiteView
@@ -22,6 +36,7 @@ __all__ = [
     "Change",
     "Dashboard",
     "DeskSession",
+    "DigestView",
     "ErasureView",
     "ImportPreview",
     "Organiser",
@@ -29,8 +44,10 @@ __all__ = [
     "PeopleFound",
     "PersonView",
     "PlaceView",
+    "RoundsView",
     "RuleChoices",
     "RuleView",
+    "SettingsView",
     "SiteView",
     "StartedSession",
 ]
@@ -39,6 +56,7 @@ __all__ = [
 class Dashboard:
     def __init__(self, ctx: Context):
         self._ctx = ctx
+        self._previews = rounds.PreviewCache()
 
     @property
     def secure(self) -> bool:
@@ -143,3 +161,27 @@ class Dashboard:
         return staff_import.confirm_staff(self._ctx, who, text, fingerprint)
 
     # End of people, do-not-pair rules and the staff list
+    # Programme settings, rounds and the digest (kept together, one block)
+
+    def settings_form(self) -> SettingsView:
+        return programme_settings.settings_view(self._ctx)
+
+    def settings_form_with(self, typed: dict[str, str]) -> SettingsView:
+        return programme_settings.view_with(self._ctx, typed)
+
+    def save_settings(self, who: Organiser, typed: dict[str, str]) -> Change:
+        change = programme_settings.save_settings(self._ctx, who, typed)
+        self._previews.forget()  # the next round may now be another week, on other rules
+        return change
+
+    def rounds(self) -> RoundsView:
+        return rounds.rounds_view(self._ctx, self._previews)
+
+    def run_round_now(self, who: Organiser) -> Change:
+        return rounds.run_now(self._ctx, who, self._previews)
+
+    def digest(self) -> DigestView:
+        return digest_page.digest_view(self._ctx)
+
+    def send_digest_now(self, who: Organiser) -> Change:
+        return digest_page.send_now(self._ctx, who)

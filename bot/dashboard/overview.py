@@ -6,9 +6,9 @@ Counts under five are shown as "fewer than 5", exactly as in the monthly digest.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from bot.context import Context, default_programme
+from bot.context import Context, default_programme, programme_settings
 from bot.digest import month_figures, shown
 from bot.model import Role, Status
 from bot.weeks import month_bounds, month_of
@@ -60,12 +60,6 @@ def overview(ctx: Context) -> Overview:
 
 
 def next_round_at(ctx: Context) -> datetime:
-    """The next scheduled round after now, in the programme's timezone."""
-    settings = ctx.settings
-    now = ctx.clock.now().astimezone(settings.timezone)
-    day = now.date()
-    for ahead in range(8):
-        candidate = datetime.combine(day + timedelta(days=ahead), settings.round_time, settings.timezone)
-        if candidate.weekday() == settings.round_weekday and candidate > now:
-            return candidate
-    raise AssertionError("a weekday always comes round within eight days")
+    """The next scheduled round after now, in the programme's timezone, on the chosen cadence."""
+    chosen = programme_settings(ctx)
+    return chosen.next_round_after(ctx.clock.now()).astimezone(chosen.timezone)

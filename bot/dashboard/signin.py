@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.context import Context, Reply, Sender
+from bot.context import Context, Reply, Sender, programme_settings, programme_settings_in
 from bot.errors import CorridorError
 from bot.model import Organiser, OrganiserSession, SignInToken
 
@@ -63,8 +63,13 @@ def csrf_token_for(session_secret: str) -> str:
     return hmac.new(session_secret.encode("utf-8"), b"corridor-dashboard-form", hashlib.sha256).hexdigest()
 
 
+def _organiser(ctx: Context, organiser: Organiser) -> bool:
+    # The Settings page's list once saved; until then, the organisers the environment names.
+    return programme_settings(ctx).is_organiser(organiser.platform, organiser.user_id)
+
+
 def issue_link(ctx: Context, organiser: Organiser) -> SignInLink:
-    if not ctx.settings.is_organiser(organiser.platform, organiser.user_id):
+    if not _organiser(ctx, organiser):
         raise NotAnOrganiser(organiser)
     secret = secrets.token_urlsafe(32)
     now = ctx.clock.now()
@@ -85,7 +90,7 @@ def start_session(ctx: Context, token: str) -> StartedSession | None:
         if found is None or found.used_at is not None or found.expires_at <= now:
             return None
         organiser = found.organiser
-        if not ctx.settings.is_organiser(organiser.platform, organiser.user_id):
+        if not programme_settings_in(uow, ctx.settings).is_organiser(organiser.platform, organiser.user_id):
             return None
         if not uow.sign_ins.use(found.token_hash, now):
             return None
@@ -104,7 +109,7 @@ def current_session(ctx: Context, secret: str) -> DeskSession | None:
     if found is None or found.ended_at is not None or found.expires_at <= ctx.clock.now():
         return None
     organiser = found.organiser
-    if not ctx.settings.is_organiser(organiser.platform, organiser.user_id):
+    if not _organiser(ctx, organiser):
         return None  # removed from the organisers since signing in
     return DeskSession(organiser, csrf_token_for(secret), found.expires_at)
 

@@ -64,7 +64,14 @@ def test_the_round_time_follows_the_local_clock_in_summer(hospital):
 def test_apscheduler_triggers_fire_when_the_settings_say(hospital):
     scheduler = build_scheduler(Jobs(hospital.ctx, hospital.worker))
     triggers = {job.id: job.trigger for job in scheduler.get_jobs()}
-    assert set(triggers) == {"weekly-round", "follow-up-sweep", "monthly-digest", "delivery", "housekeeping"}
+    assert set(triggers) == {
+        "weekly-round",
+        "follow-up-sweep",
+        "monthly-digest",
+        "delivery",
+        "housekeeping",
+        "settings-watch",
+    }
     zone = hospital.ctx.settings.timezone
     wednesday = datetime(2026, 11, 25, 12, 0, tzinfo=zone)
     round_trigger: CronTrigger = triggers["weekly-round"]
