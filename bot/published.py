@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.figures import MonthFigures
+from bot.model import Role
 from bot.suppression import Table, Visibility, decide
 
 SMALL_TEXT = "fewer than 5"
@@ -73,6 +74,7 @@ class Publication:
     relations: list[dict[str, int]] = field(default_factory=list)
     at_most: list[tuple[str, str]] = field(default_factory=list)
     months: list[str] = field(default_factory=list)
+    quarters: list[str] = field(default_factory=list)
 
     def add(self, cells: Mapping[str, int], relations: Iterable[dict[str, int]]) -> None:
         """Decide new cells with everything already published held fixed."""
@@ -89,6 +91,16 @@ class Publication:
         self.at_most.extend(month_order(figures))
         self.add(cells, month_relations(figures, self.months[-1] if self.months else None))
         self.months.append(figures.month)
+
+    def add_quarter(self, quarter: str, months: list[MonthFigures]) -> None:
+        cells, relations = quarter_cells(quarter, months)
+        self.at_most.append((cell(quarter, "confirmed"), cell(quarter, "pairs")))
+        self.at_most.extend(
+            (cell(quarter, f"site:{s}:confirmed"), cell(quarter, f"site:{s}:pairs"))
+            for s in {site for f in months for site in f.sites}
+        )
+        self.add(cells, relations)
+        self.quarters.append(quarter)
 
     def shows(self, key: str) -> bool:
         return self.state.get(key) is Visibility.SHOWN
@@ -107,8 +119,47 @@ class Publication:
         return self.values[key] if self.shows(key) else None
 
 
+QUARTER_SUMS = ("pairs", "confirmed", "answered", "joiners", "leavers", "sit_outs")
+BY_ROLE = {"joiners": "joiners_by_role", "leavers": "leavers_by_role", "sit_outs": "sit_outs_by_role"}
+
+
+def quarter_of(month: str) -> str:
+    year, number = month.split("-")
+    return f"{year}-Q{(int(number) - 1) // 3 + 1}"
+
+
+def quarter_cells(quarter: str, months: list[MonthFigures]) -> tuple[dict[str, int], list[dict[str, int]]]:
+    """A quarter's counts: each the sum of the months it had (the months' digests already went out)."""
+    cells: dict[str, int] = {}
+    relations: list[dict[str, int]] = []
+    for name in QUARTER_SUMS:
+        cells[cell(quarter, name)] = sum(getattr(f, name) for f in months)
+        relations.append({cell(quarter, name): 1, **{cell(f.month, name): -1 for f in months}})
+    for name, by_role in BY_ROLE.items():
+        for role in Role:
+            cells[cell(quarter, f"{name}:{role.value}")] = sum(getattr(f, by_role)[role] for f in months)
+        relations.append({cell(quarter, name): -1, **{cell(quarter, f"{name}:{r.value}"): 1 for r in Role}})
+    sites = sorted({site for f in months for site in f.sites})
+    for site in sites:
+        for index, name in enumerate(("pairs", "confirmed")):
+            key = cell(quarter, f"site:{site}:{name}")
+            cells[key] = sum(f.sites[site][index] for f in months if site in f.sites)
+            relations.append(
+                {key: 1, **{cell(f.month, f"site:{site}:{name}"): -1 for f in months if site in f.sites}}
+            )
+    for name in ("pairs", "confirmed"):
+        relations.append({cell(quarter, name): 1, **{cell(quarter, f"site:{s}:{name}"): -1 for s in sites}})
+    return cells, relations
+
+
 def publish(history: Iterable[MonthFigures]) -> Publication:
+    """Each month's digest in turn, and each quarter's board report when its last month is out."""
     publication = Publication()
+    quarter: list[MonthFigures] = []
     for figures in history:
         publication.add_month(figures)
+        quarter.append(figures)
+        if figures.month.endswith(("-03", "-06", "-09", "-12")):
+            publication.add_quarter(quarter_of(figures.month), quarter)
+            quarter = []
     return publication

@@ -20,7 +20,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
-from itertools import combinations
 from math import lcm
 
 SMALL = 5
@@ -60,6 +59,10 @@ def decide(table: Table) -> dict[str, Visibility]:
         if guard is None:
             break  # nothing left that may be hidden; only zeros and settled figures remain
         state[guard] = Visibility.GUARD
+    # A guard the shown figures add up to anyway tells nothing new when shown: show it.
+    for key in [k for k, seen in state.items() if seen is Visibility.GUARD and k not in table.settled]:
+        if _pinned(table, state, key):
+            state[key] = Visibility.SHOWN
     return state
 
 
@@ -136,7 +139,7 @@ def _has_alternative(
     index: int,
 ) -> bool:
     moving = [vector for vector in basis if vector[index] != 0]
-    for direction in _directions(moving):
+    for direction in _directions(moving, basis):
         for step in (1, -1, 2, -2, 3, -3):
             candidate = [v + step * d for v, d in zip(values, direction, strict=True)]
             if _plausible(table, state, hidden, candidate):
@@ -144,11 +147,14 @@ def _has_alternative(
     return False
 
 
-def _directions(moving: list[list[int]]) -> Iterable[list[int]]:
+def _directions(moving: list[list[int]], basis: list[list[int]]) -> Iterable[list[int]]:
+    """Each direction that moves the count, alone or with one other (a bound may need both to move)."""
     yield from moving
-    for first, second in combinations(moving[:8], 2):
-        yield [a + b for a, b in zip(first, second, strict=True)]
-        yield [a - b for a, b in zip(first, second, strict=True)]
+    for first in moving[:8]:
+        for second in basis[:24]:
+            if second is not first:
+                yield [a + b for a, b in zip(first, second, strict=True)]
+                yield [a - b for a, b in zip(first, second, strict=True)]
 
 
 def _plausible(
@@ -184,6 +190,19 @@ def _next_guard(table: Table, state: Mapping[str, Visibility], exposed: set[str]
             for key in relation
             if hideable(key)
         }
-    if not near:
-        return None
-    return min(near, key=lambda key: (table.values[key], key))
+    # A count the shown figures already add up to would guard nothing: skip it.
+    useful = [
+        key
+        for key in sorted(near, key=lambda key: (table.values[key], key))
+        if not _pinned(table, state, key)
+    ]
+    return useful[0] if useful else None
+
+
+def _pinned(table: Table, state: Mapping[str, Visibility], key: str) -> bool:
+    """Would this count, hidden, still follow from the shown ones by sums alone?"""
+    hidden = [k for k, seen in state.items() if seen is not Visibility.SHOWN or k == key]
+    pivots = _rref(_reduced(table, {**state, key: Visibility.GUARD}, hidden), len(hidden))
+    column = hidden.index(key)
+    row = pivots.get(column)
+    return row is not None and not any(row[:column] + row[column + 1 : -1])

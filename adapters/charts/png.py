@@ -46,13 +46,17 @@ def draw(figures: ChartFigures, size: tuple[float, float] = (7, 3.5)) -> Any:
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=size, dpi=100)
-    axes = figure.subplots()
+    draw_into(figure.subplots(), figures)
+    figure.tight_layout()
+    return figure
+
+
+def draw_into(axes: Any, figures: ChartFigures) -> None:
+    """Bars, or where every figure is hidden, a sentence saying so instead of an empty axis."""
     if figures.nothing_shown():
         _say_nothing(axes, figures)
     else:
         _bars(axes, figures)
-    figure.tight_layout()
-    return figure
 
 
 def _say_nothing(axes: Any, figures: ChartFigures) -> None:
