@@ -191,12 +191,9 @@ def _next_guard(table: Table, state: Mapping[str, Visibility], exposed: set[str]
             if hideable(key)
         }
     # A count the shown figures already add up to would guard nothing: skip it.
-    useful = [
-        key
-        for key in sorted(near, key=lambda key: (table.values[key], key))
-        if not _pinned(table, state, key)
-    ]
-    return useful[0] if useful else None
+    ordered = sorted(near, key=lambda key: (table.values[key], key))
+    useful = [key for key in ordered if not _pinned(table, state, key)]
+    return (useful or ordered)[0] if ordered else None
 
 
 def _pinned(table: Table, state: Mapping[str, Visibility], key: str) -> bool:
