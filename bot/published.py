@@ -12,11 +12,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.figures import MonthFigures
-from bot.model import Role
 from bot.suppression import Table, Visibility, decide
 
 SMALL_TEXT = "fewer than 5"
 GUARD_TEXT = "not shown (would reveal a small number)"
+WITHHELD_TEXT = "withheld"
 HIDDEN_RATE = "not shown (small numbers)"
 
 PEOPLE = ("clinicians", "managers", "joiners", "leavers")
@@ -111,6 +111,8 @@ class Publication:
             return SMALL_TEXT
         if seen is Visibility.GUARD:
             return GUARD_TEXT
+        if seen is Visibility.WITHHELD:
+            return WITHHELD_TEXT
         value = self.values[key]
         return "none" if value == 0 else str(value)
 
@@ -120,7 +122,6 @@ class Publication:
 
 
 QUARTER_SUMS = ("pairs", "confirmed", "answered", "joiners", "leavers", "sit_outs")
-BY_ROLE = {"joiners": "joiners_by_role", "leavers": "leavers_by_role", "sit_outs": "sit_outs_by_role"}
 
 
 def quarter_of(month: str) -> str:
@@ -135,10 +136,6 @@ def quarter_cells(quarter: str, months: list[MonthFigures]) -> tuple[dict[str, i
     for name in QUARTER_SUMS:
         cells[cell(quarter, name)] = sum(getattr(f, name) for f in months)
         relations.append({cell(quarter, name): 1, **{cell(f.month, name): -1 for f in months}})
-    for name, by_role in BY_ROLE.items():
-        for role in Role:
-            cells[cell(quarter, f"{name}:{role.value}")] = sum(getattr(f, by_role)[role] for f in months)
-        relations.append({cell(quarter, name): -1, **{cell(quarter, f"{name}:{r.value}"): 1 for r in Role}})
     sites = sorted({site for f in months for site in f.sites})
     for site in sites:
         for index, name in enumerate(("pairs", "confirmed")):

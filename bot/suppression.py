@@ -29,6 +29,7 @@ class Visibility(StrEnum):
     SHOWN = "shown"
     SMALL = "small"  # 1 to 4: hidden for its own sake
     GUARD = "guard"  # 5 or more, hidden so that a small count nearby cannot be worked out
+    WITHHELD = "withheld"  # any size, not even bounded: the last resort when hiding more cannot help
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,16 @@ def decide(table: Table) -> dict[str, Visibility]:
     state = {key: table.settled.get(key, primary(value)) for key, value in table.values.items()}
     while exposed := exposed_counts(table, state):
         guard = _next_guard(table, state, exposed)
-        if guard is None:
-            break  # nothing left that may be hidden; only zeros and settled figures remain
-        state[guard] = Visibility.GUARD
+        if guard is not None:
+            state[guard] = Visibility.GUARD
+            continue
+        # Nothing left to hide, e.g. two "fewer than 5" that must add up to a published 8: say
+        # nothing at all about them, not even that they are small.
+        stuck = [key for key in exposed if key not in table.settled and state[key] is not Visibility.WITHHELD]
+        if not stuck:
+            break
+        for key in stuck:
+            state[key] = Visibility.WITHHELD
     # A guard the shown figures add up to anyway tells nothing new when shown: show it.
     for key in [k for k, seen in state.items() if seen is Visibility.GUARD and k not in table.settled]:
         if _pinned(table, state, key):
@@ -163,11 +171,18 @@ def _plausible(
     """Would a reader who knows the rules accept these values for the hidden counts?"""
     value = dict(table.values)
     for key, number in zip(hidden, candidate, strict=True):
-        low, high = (1, SMALL - 1) if state[key] is Visibility.SMALL else (SMALL, None)
+        low, high = _bounds(state[key])
         if number < low or (high is not None and number > high):
             return False
         value[key] = number
     return all(value[a] <= value[b] for a, b in table.at_most)
+
+
+def _bounds(seen: Visibility) -> tuple[int, int | None]:
+    """What a reader can tell of a hidden count from the words that stand in for it."""
+    if seen is Visibility.SMALL:
+        return 1, SMALL - 1
+    return (SMALL, None) if seen is Visibility.GUARD else (0, None)
 
 
 def _next_guard(table: Table, state: Mapping[str, Visibility], exposed: set[str]) -> str | None:

@@ -48,7 +48,7 @@ def _figures_page(figure: Any, report: BoardReport) -> None:
         for site, pairs, confirmed in report.by_site:
             writer.pair(site, f"{pairs} / {confirmed}")
     if report.by_role:
-        writer.heading("By role: active at the end / joined / left / sit-outs")
+        writer.heading("By role: active at the quarter's end")
         for role, *figures in report.by_role:
             writer.pair(role, " / ".join(figures))
     writer.heading("Method")
