@@ -1,145 +1,155 @@
 """The monthly participation digest for organisers: counts only, small numbers hidden.
 
-Any count under SMALL is shown as "fewer than 5" and nobody is ever named, so the
-digest can go to a board paper without identifying a ward sister who never turned up.
+Any count from 1 to 4 is shown as "fewer than 5", and so are enough others that it cannot be
+worked out by adding or subtracting (bot/published.py). Nobody is ever named, so the digest
+can go to a board paper without identifying a ward sister who never turned up.
 """
 
 from __future__ import annotations
 
 import base64
-from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
-from bot.chart import ChartFigures
+from bot.chart import Bar, ChartFigures
 from bot.context import Context, default_programme
 from bot.errors import Conflict
+from bot.figures import SMALL, MonthFigures, ProgrammeHistory
+from bot.figures import month_figures as month_figures
 from bot.messages import DIGEST, DigestMessage
-from bot.model import DigestRecord, OutboxMessage, OutcomeKind, Programme, Role
+from bot.model import DigestRecord, OutboxMessage, Programme, Reason
 from bot.ports import ChartRenderer, UnitOfWork
-from bot.weeks import month_bounds, month_of, months_back, previous_month
+from bot.published import HIDDEN_RATE, Publication, cell, publish
+from bot.suppression import Visibility
+from bot.weeks import month_bounds, month_of, months_back, months_between, previous_month
 
-SMALL = 5
+OTHER = Reason.OTHER.label
+
 CHART_MONTHS = 6
 DIGEST_CHANNEL_KEY = "digest_channel:"
+NOT_RUNNING = "not running"
+FIRST_MONTH = "first month"
 
 
 def shown(count: int) -> str:
+    """One count on its own (the dashboard's figures): none, fewer than 5, or the number."""
+    if count == 0:
+        return "none"
     return f"fewer than {SMALL}" if count < SMALL else str(count)
 
 
-@dataclass
-class MonthFigures:
-    month: str
-    clinicians: int = 0
-    managers: int = 0
-    joiners: int = 0
-    leavers: int = 0
-    rounds: int = 0
-    pairs: int = 0
-    confirmed: int = 0
-    reasons: Counter[str] = field(default_factory=Counter)
-    sites: dict[str, list[int]] = field(default_factory=dict)  # site -> [pairs, confirmed]
-    places: Counter[str] = field(default_factory=Counter)
-
-    def rate(self) -> str:
-        if self.pairs < SMALL or self.confirmed < SMALL:
-            return "not shown (small numbers)"
-        return f"{100 * self.confirmed / self.pairs:.0f}%"
-
-
-def month_figures(uow: UnitOfWork, programme: Programme, month: str) -> MonthFigures:
-    start, end = month_bounds(month)
-    figures = MonthFigures(month)
-    people = uow.participants.list(programme.saved_id)
-    for person in people:
-        joined = _day(person.joined_at)
-        left = _day(person.left_at)
-        if joined is not None and joined < end and (left is None or left >= end):
-            figures.clinicians += person.role is Role.CLINICIAN
-            figures.managers += person.role is Role.MANAGER
-        figures.joiners += joined is not None and start <= joined < end
-        figures.leavers += left is not None and start <= left < end
-    rounds = uow.rounds.held_between(programme.saved_id, start, end)
-    figures.rounds = len(rounds)
-    pairs = uow.pairs.for_rounds([r.saved_id for r in rounds])
-    figures.pairs = len(pairs)
-    outcomes = uow.outcomes.for_pairs([p.saved_id for p in pairs])
-    met = {o.pair_id for o in outcomes if o.kind is OutcomeKind.MET}
-    figures.confirmed = len(met)
-    figures.reasons = Counter(
-        o.reason.label for o in outcomes if o.reason is not None and o.pair_id not in met
-    )
-    sites = {s.saved_id: s.name for s in uow.sites.list(programme.saved_id)}
-    site_of = {p.saved_id: p.site_id for p in people}
-    listed = uow.places.list(programme.saved_id)
-    places = {p.saved_id: p.name for p in listed}
-    place_site = {p.saved_id: p.site_id for p in listed}
-    for pair in pairs:
-        # The place a pair was sent to is at the clinician's site as it was that week, which
-        # stays true after they move or are erased (erasure moves them to a placeholder site).
-        site_id = place_site.get(pair.place_id) if pair.place_id is not None else None
-        site_id = site_id if site_id is not None else site_of.get(pair.clinician_id)
-        site = sites.get(site_id, "?") if site_id is not None else "?"
-        tally = figures.sites.setdefault(site, [0, 0])
-        tally[0] += 1
-        tally[1] += pair.saved_id in met
-        if pair.place_id in places:
-            figures.places[places[pair.place_id]] += 1
-    return figures
-
-
-def _day(moment: datetime | None) -> date | None:
-    return moment.date() if moment is not None else None
+def programme_history(
+    uow: UnitOfWork, programme: Programme, month: str
+) -> tuple[ProgrammeHistory, list[str]]:
+    """The history and the months from launch up to `month` (empty when it began later)."""
+    history = ProgrammeHistory(uow, programme)
+    launch = history.launch_month()
+    months = [] if launch is None or launch > month else months_between(launch, month)
+    return history, months
 
 
 def digest_message(
     uow: UnitOfWork, programme: Programme, month: str, channel: str, charts: ChartRenderer | None = None
 ) -> DigestMessage:
-    now = month_figures(uow, programme, month)
-    before = month_figures(uow, programme, previous_month(month))
-    history = [month_figures(uow, programme, m) for m in months_back(month, CHART_MONTHS)[:-1]]
-    series = [*history, now]
-    figures = ChartFigures(
-        "Corridor: pairs made and meetings confirmed",
-        [f.month for f in series],
-        [f.pairs for f in series],
-        [f.confirmed for f in series],
-        SMALL,
-    )
-    chart = charts.render(figures) if charts is not None else None
-    rows = [
-        ["Active clinicians", shown(now.clinicians)],
-        ["Active managers", shown(now.managers)],
-        ["Joined this month", shown(now.joiners)],
-        ["Left this month", shown(now.leavers)],
-        ["Rounds", str(now.rounds)],
-        ["Pairs made", shown(now.pairs)],
-        ["Meetings confirmed", shown(now.confirmed)],
-        ["Confirmation rate", now.rate()],
-        ["Pairs vs last month", _change(now.pairs, before.pairs)],
-        ["Meetings vs last month", _change(now.confirmed, before.confirmed)],
-    ]
+    history, months = programme_history(uow, programme, month)
+    figures = [history.month(m) for m in months]
+    published = publish(figures)
+    running = bool(months)
+    now = figures[-1] if running else MonthFigures(month)
+    chart = charts.render(digest_chart(programme, published, month)) if charts is not None else None
     return DigestMessage(
         month=month,
-        title=f"Corridor digest for {_month_name(month)}",
-        rows=rows,
-        sites=[[site, shown(p), shown(c)] for site, (p, c) in sorted(now.sites.items())],
+        title=f"{programme.name} digest for {month_name(month)}",
+        rows=_rows(published, now) if running else [["Programme", NOT_RUNNING]],
+        sites=_sites(published, now) if running else [],
         places=[name for name, count in now.places.most_common(3) if count >= SMALL],
-        reasons=[[reason, shown(n)] for reason, n in now.reasons.most_common()],
+        reasons=_reasons(published, now) if running else [],
         channel=channel,
         chart_png_base64=base64.b64encode(chart).decode("ascii") if chart is not None else None,
     )
 
 
-def _change(now: int, before: int) -> str:
-    if now < SMALL or before < SMALL:
-        return "not shown (small numbers)"
-    change = 100 * (now - before) / before
-    return f"{change:+.0f}%"
+def _rows(published: Publication, now: MonthFigures) -> list[list[str]]:
+    m = now.month
+    before = published.months[-2] if len(published.months) > 1 else None
+    launch = month_name(published.months[0])
+    return [
+        ["Active clinicians", published.text(cell(m, "clinicians"))],
+        ["Active managers", published.text(cell(m, "managers"))],
+        ["Joined this month", published.text(cell(m, "joiners"))],
+        ["Left this month", published.text(cell(m, "leavers"))],
+        ["Rounds", str(now.rounds) if now.rounds else "none"],
+        ["Pairs made", published.text(cell(m, "pairs"))],
+        ["Meetings confirmed", published.text(cell(m, "confirmed"))],
+        ["Confirmation rate", share(published, cell(m, "confirmed"), cell(m, "pairs"))],
+        ["Answer rate", share(published, cell(m, "answered"), cell(m, "pairs"), per_pair=2)],
+        ["Sit-outs (a week without a partner)", published.text(cell(m, "sit_outs"))],
+        ["Pairs vs last month", change(published, m, before, "pairs")],
+        ["Meetings vs last month", change(published, m, before, "confirmed")],
+        [f"Joined since launch ({launch})", published.text(cell(m, "total_joined"))],
+        ["Pairs made since launch", published.text(cell(m, "total_pairs"))],
+        ["Meetings confirmed since launch", published.text(cell(m, "total_confirmed"))],
+    ]
 
 
-def _month_name(month: str) -> str:
+def share(published: Publication, part: str, whole: str, per_pair: int = 1) -> str:
+    """A percentage, shown only when both of its counts are: otherwise it would reveal them."""
+    if published.values[whole] == 0:
+        return "no pairs"
+    if not (published.shows(part) and published.shows(whole)):
+        return HIDDEN_RATE
+    return f"{100 * published.values[part] / (per_pair * published.values[whole]):.0f}%"
+
+
+def change(published: Publication, month: str, before: str | None, name: str) -> str:
+    if before is None:
+        return FIRST_MONTH
+    now, then = cell(month, name), cell(before, name)
+    if not (published.shows(now) and published.shows(then)):
+        return HIDDEN_RATE
+    if published.values[then] == 0:
+        return "none last month"
+    return f"{100 * (published.values[now] - published.values[then]) / published.values[then]:+.0f}%"
+
+
+def _sites(published: Publication, now: MonthFigures) -> list[list[str]]:
+    m = now.month
+    return [
+        [
+            site,
+            published.text(cell(m, f"site:{site}:pairs")),
+            published.text(cell(m, f"site:{site}:confirmed")),
+        ]
+        for site in sorted(now.sites)
+    ]
+
+
+def _reasons(published: Publication, now: MonthFigures) -> list[list[str]]:
+    """Largest first, but "other" last: it says nothing a board can act on."""
+    ordered = sorted(now.reasons.items(), key=lambda item: (item[0] == OTHER, -item[1], item[0]))
+    return [[reason, published.text(cell(now.month, f"reason:{reason}"))] for reason, _ in ordered]
+
+
+def digest_chart(programme: Programme, published: Publication, month: str) -> ChartFigures:
+    months = months_back(month, CHART_MONTHS)
+    return ChartFigures.of(
+        f"{programme.name}: pairs made and meetings confirmed",
+        months,
+        [_bar(published, m, "pairs") for m in months],
+        [_bar(published, m, "confirmed") for m in months],
+    )
+
+
+def _bar(published: Publication, month: str, name: str) -> Bar:
+    key = cell(month, name)
+    if key not in published.state:
+        return Bar(None, NOT_RUNNING)
+    if published.shows(key):
+        return Bar(published.values[key], "")
+    return Bar(None, "<5" if published.state[key] is Visibility.SMALL else "hidden")
+
+
+def month_name(month: str) -> str:
     return month_bounds(month)[0].strftime("%B %Y")
 
 

@@ -65,3 +65,11 @@ def first_weekday_of(month: str) -> date:
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return day
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every month from `first` to `last`, both included, oldest first."""
+    months = [last]
+    while months[-1] > first:
+        months.append(previous_month(months[-1]))
+    return list(reversed(months))

@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     send.add_argument("--month", help="month such as 2026-11 (default: last month)")
     send.add_argument("--dry-run", action="store_true", help="print it without sending")
     send.add_argument("--chart", help="also write the chart PNG to this file")
+    report = commands.add_parser("report", help="write the quarterly board report as a PDF")
+    report.add_argument("--quarter", required=True, help="quarter such as 2026-Q4")
+    report.add_argument("--out", required=True, help="PDF file to write")
     for noun, help_text in (
         ("places", "import sites and their meeting places from a YAML file"),
         ("participants", "enrol staff in bulk from a CSV file"),
@@ -157,6 +160,20 @@ def _digest(ctx: Context, args: argparse.Namespace) -> int:
 _SAVE_AS = "in Excel, File > Save As > CSV UTF-8 (Comma delimited)"
 
 
+def _report(ctx: Context, args: argparse.Namespace) -> int:
+    from adapters.charts.report_pdf import write_report
+    from bot.report import board_report, quarter_months
+
+    try:
+        quarter_months(args.quarter)
+    except ValueError as problem:
+        raise CorridorError(str(problem)) from None
+    report = board_report(ctx, args.quarter)
+    write_report(report, Path(args.out))
+    print(f"Board report for {args.quarter} written to {args.out}")
+    return 0
+
+
 def _read(path: str) -> str:
     try:
         data = Path(path).read_bytes()
@@ -265,6 +282,7 @@ def _teams_package(settings: Settings, out: str) -> int:
 _COMMANDS = {
     "round": _round,
     "digest": _digest,
+    "report": _report,
     "places": _places,
     "participants": _participants,
     "exclusions": _exclusions,

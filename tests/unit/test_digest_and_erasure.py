@@ -23,6 +23,8 @@ def _month_of_rounds(hospital, clinicians=6, managers=6, weeks=2):
 
 
 def test_the_digest_counts_but_never_names_and_hides_small_numbers(hospital):
+    hospital.join("m9", "manager")
+    hospital.chat.send("m9", "leave")  # one leaver in November: too few to show
     _month_of_rounds(hospital)
     hospital.clock.advance(days=14)  # into December
     report = send_digest(hospital.ctx)
