@@ -23,6 +23,7 @@ def send_followups(ctx: Context) -> int:
         programme = default_programme(uow, ctx.settings)
         chosen = programme_settings_in(uow, ctx.settings)
         cutoff = now - timedelta(days=chosen.followup_after_days)
+        weeks = chosen.cadence_weeks
         rounds = {r.saved_id: r for r in uow.rounds.recent(programme.saved_id, ROUNDS_TO_CHASE)}
         pairs = uow.pairs.awaiting_followup(list(rounds), cutoff)
         pairs += _said_not_yet(uow, list(rounds)[:1], cutoff, {p.saved_id for p in pairs})
@@ -55,6 +56,7 @@ def send_followups(ctx: Context) -> int:
                     meetup=meetup,
                     settings=ctx.settings,
                     now=now,
+                    weeks=weeks,
                 )
             )
             pair.followup_sent_at = now

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.context import Context, default_programme
+from bot.context import Context, default_programme, programme_settings_in
 from bot.erasure_register import digests_of
 from bot.errors import CorridorError
 from bot.model import ERASED_NAME, MAX_CAPACITY, Exclusion, Participant, Place, PlaceKind, Role, Site
@@ -315,6 +315,7 @@ def enrol_staff(
     # One read of everyone, not one query a row; a checked file names nobody twice.
     known = {(p.platform, p.user_id): p for p in uow.participants.list(programme_id)}
     sites = {site.name: site for site in uow.sites.list(programme_id)}
+    weeks = programme_settings_in(uow, ctx.settings).cadence_weeks
     for index, row in enumerate(rows):
         if index in erased:
             continue
@@ -322,7 +323,7 @@ def enrol_staff(
         if person is None:
             person = uow.participants.add(_participant(programme_id, row, site_ids[row.site], ctx))
             # They never chose Corridor: before any intro, say what it is and how to leave.
-            welcome(uow, programme_id, person, sites, ctx.clock.now())
+            welcome(uow, programme_id, person, sites, ctx.clock.now(), weeks)
             added += 1
         else:
             _update(person, row, site_ids[row.site])

@@ -128,6 +128,8 @@ class Intro:
     other_site: str | None
     starter: str
     kind: str = INTRO
+    # How many weeks a round lasts, so the words follow the cadence ("this fortnight").
+    weeks: int = 1
     # Not stored in the payload: they follow from pair_id (see from_payload).
     buttons: list[Button] = field(default_factory=list)
 
@@ -142,7 +144,7 @@ class Intro:
     def headline(self) -> str:
         if self.kind == FOLLOWUP:
             return "Did you manage to meet?"
-        return f"Coffee {period_phrase()}: {self.clinician.name} and {self.manager.name}"
+        return f"Coffee {period_phrase(self.weeks)}: {self.clinician.name} and {self.manager.name}"
 
     def notification(self, recipient: PersonCard | None = None) -> str:
         """The line a phone shows before the message is opened: who with, and where. One to one it
@@ -153,7 +155,7 @@ class Intro:
             who = f"you and {self.partner_for(recipient).name}"
         if self.kind == FOLLOWUP:
             return self.headline()
-        return f"Coffee {period_phrase()}: {who}, at {self.place_line()}"
+        return f"Coffee {period_phrase(self.weeks)}: {who}, at {self.place_line()}"
 
     def place_line(self) -> str:
         """ "Level 2 staff kitchen, St Mary's"."""
@@ -179,7 +181,7 @@ class Intro:
             ]
         else:
             partner = self.partner_for(recipient)
-            who = [f"{period_phrase().capitalize()} you're paired with {partner.describe(name)}."]
+            who = [f"{period_phrase(self.weeks).capitalize()} you're paired with {partner.describe(name)}."]
             if partner.platform != recipient.platform:
                 contact = f" by email at {partner.email}" if partner.email else ""
                 who.append(f"{partner.name} uses {partner.platform.capitalize()}; reach them{contact}.")
@@ -218,6 +220,7 @@ class Intro:
             "place_site": self.place_site,
             "other_site": self.other_site,
             "starter": self.starter,
+            "weeks": self.weeks,
         }
 
     @classmethod
@@ -235,19 +238,25 @@ class SitOutNotice:
     week: str
     recipient: PersonCard
     kind: str = SIT_OUT
+    weeks: int = 1
 
     def headline(self) -> str:
-        return "No partner for you this week"
+        return f"No partner for you {period_phrase(self.weeks)}"
 
     def lines(self) -> list[str]:
         other = Role.MANAGER if self.recipient.role == Role.CLINICIAN.value else Role.CLINICIAN
         return [
-            f"There weren't enough {other.value}s free to pair everyone this week.",
-            "You're first in line next week, so nothing for you to do.",
+            f"There weren't enough {other.value}s free to pair everyone {period_phrase(self.weeks)}.",
+            "You're first in line for the next round, so nothing for you to do.",
         ]
 
     def to_payload(self) -> dict[str, Any]:
-        return {"kind": self.kind, "week": self.week, "recipient": self.recipient.to_dict()}
+        return {
+            "kind": self.kind,
+            "week": self.week,
+            "recipient": self.recipient.to_dict(),
+            "weeks": self.weeks,
+        }
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> SitOutNotice:

@@ -39,7 +39,7 @@ class OutcomeKind(StrEnum):
         return {
             "met": "We met",
             "not_yet": "Not yet",
-            "could_not_meet": "Can't make it this week",
+            "could_not_meet": "Can't make it this time",
         }[self.value]
 
 

@@ -40,6 +40,7 @@ def pair_messages(
     meetup: Meetup,
     settings: EngineSettings,
     now: datetime,
+    weeks: int = 1,
 ) -> list[OutboxMessage]:
     if kind not in (INTRO, FOLLOWUP):
         raise ValueError(f"a pair is sent an intro or a follow-up, not {kind!r}")
@@ -57,6 +58,7 @@ def pair_messages(
         other_site=meetup.other_site,
         starter=pair.starter,
         kind=kind,
+        weeks=weeks,
     ).to_payload()
     mentions = [clinician.participant_id, manager.participant_id]
     return [
@@ -75,8 +77,10 @@ def pair_messages(
     ]
 
 
-def sit_out_message(programme_id: int, week: str, person: PersonCard, now: datetime) -> OutboxMessage:
-    notice = SitOutNotice(week=week, recipient=person)
+def sit_out_message(
+    programme_id: int, week: str, person: PersonCard, now: datetime, weeks: int = 1
+) -> OutboxMessage:
+    notice = SitOutNotice(week=week, recipient=person, weeks=weeks)
     return OutboxMessage(
         programme_id=programme_id,
         key=f"{programme_id}:{week}:sit_out:person:{person.participant_id}",

@@ -70,11 +70,16 @@ def welcome_notice(person: PersonCard, weeks: int = 1) -> Notice:
 
 
 def welcome(
-    uow: UnitOfWork, programme_id: int, person: Participant, sites: dict[str, Site], now: datetime
+    uow: UnitOfWork,
+    programme_id: int,
+    person: Participant,
+    sites: dict[str, Site],
+    now: datetime,
+    weeks: int = 1,
 ) -> None:
     """Queued once per person ever (the key names no round), so a second import sends nothing."""
     by_id = {site.saved_id: site for site in sites.values()}
-    notice = welcome_notice(PersonCard.of(person, by_id))
+    notice = welcome_notice(PersonCard.of(person, by_id), weeks)
     uow.outbox.add_many_if_absent([notice_message(programme_id, "once", notice, now)])
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.context import Context, default_programme
+from bot.context import Context, default_programme, programme_settings_in
 from bot.errors import Conflict
 from bot.meetups import Meetup, MeetupPlanner
 from bot.memory import collector_paused
@@ -232,6 +232,7 @@ def _last_starters(uow: UnitOfWork, rounds: list[Round]) -> dict[int, str]:
 
 def _record(uow: UnitOfWork, ctx: Context, programme: Programme, plan: _Plan, existing: Round | None) -> None:
     now = ctx.clock.now()
+    weeks = programme_settings_in(uow, ctx.settings).cadence_weeks  # the words follow the cadence
     round_ = existing or uow.rounds.add(plan.round_)
     planned = plan.report.pairs
     pairs = uow.pairs.add_many(
@@ -262,9 +263,10 @@ def _record(uow: UnitOfWork, ctx: Context, programme: Programme, plan: _Plan, ex
             meetup=plan_pair.meetup,
             settings=ctx.settings,
             now=now,
+            weeks=weeks,
         )
     messages += [
-        sit_out_message(programme.saved_id, round_.week, plan.cards[pid], now) for pid in plan.sat_out
+        sit_out_message(programme.saved_id, round_.week, plan.cards[pid], now, weeks) for pid in plan.sat_out
     ]
     messages += _pause_the_silent(uow, ctx, programme, round_.week, plan)
     plan.report.messages_queued = uow.outbox.add_many_if_absent(messages)

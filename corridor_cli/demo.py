@@ -219,7 +219,7 @@ class Demo:
         when = "Friday, after the nudge" if followup else "Wednesday"
         print(
             f"  {when}: {counts['met']} said 'We met', {counts['not_yet']} 'Not yet', "
-            f"{counts['could_not_meet']} 'Can't make it this week'."
+            f"{counts['could_not_meet']} 'Can't make it this time'."
         )
 
     def simulated_answer(self, followup: bool) -> str | None:

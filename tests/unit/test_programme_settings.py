@@ -6,8 +6,9 @@ The environment seeds each setting; once saved, the stored value wins, with no r
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
+from adapters.console.render import render
 from bot.config import EngineSettings
 from bot.context import default_programme, programme_settings
 from bot.dashboard import Dashboard
@@ -184,3 +185,28 @@ def test_the_repeat_window_is_the_saved_one(hospital):
     assert desk.save_settings(OLIVIA, form(repeat_window="2")).ok
     with hospital.ctx.uow() as uow:
         assert default_programme(uow, hospital.ctx.settings).repeat_window == 2
+
+
+async def test_a_fortnightly_programme_runs_four_rounds_in_eight_weeks_and_never_says_this_week(hospital):
+    """Icebreaker's users found messages still saying 'weekly' after such a switch (its issue #182)."""
+    staffed(hospital, clinicians=4, managers=3)  # someone sits out, so that notice is read too
+    desk = desk_for(hospital)
+    assert desk.save_settings(OLIVIA, form(cadence="2")).ok
+    jobs = Jobs(hospital.ctx, hospital.worker)
+    start = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    said: list[str] = []
+    for week in range(8):
+        hospital.clock.set(start + timedelta(weeks=week))
+        jobs.round_if_due()
+        for pair in hospital.pairs():
+            for person_id in pair.member_ids():
+                user = hospital.store().participants[person_id].user_id
+                said.append(hospital.chat.ask(user, f"outcome {pair.saved_id} not_yet").text)
+        hospital.clock.advance(days=4)
+        jobs.followups()
+    await hospital.worker.drain()
+    assert len(hospital.store().rounds) == 4
+    for message in hospital.notifier.sent:
+        said += render(message.payload)
+    assert said and not [line for line in said if "this week" in line.lower()]
+    assert any("this fortnight" in line for line in said)

@@ -24,7 +24,7 @@ def test_a_round_pairs_clinicians_with_managers_and_queues_intros(hospital):
     intros = [Intro.from_payload(m.payload) for m in hospital.outbox("intro")]
     assert len(intros) == 4  # console has no group chats: one message each
     assert all(i.place_site == "St Mary's" and i.place_kind in ("kitchen", "corridor") for i in intros)
-    assert [b.label for b in intros[0].buttons] == ["We met", "Not yet", "Can't make it this week"]
+    assert [b.label for b in intros[0].buttons] == ["We met", "Not yet", "Can't make it this time"]
     assert len(hospital.outbox("sit_out")) == 1
 
 

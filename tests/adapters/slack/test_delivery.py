@@ -63,7 +63,7 @@ async def test_an_intro_goes_to_one_group_dm_with_both_people(slack):
     assert "How to find it: By the lifts" in words
     assert "Something to talk about:" in words
     buttons = intro["blocks"][-1]["elements"]
-    assert [b["text"]["text"] for b in buttons] == ["We met", "Not yet", "Can't make it this week"]
+    assert [b["text"]["text"] for b in buttons] == ["We met", "Not yet", "Can't make it this time"]
     pair_id = next(iter(slack.store().pairs))
     assert [b["value"] for b in buttons] == [
         f"outcome {pair_id} met",
@@ -102,7 +102,7 @@ async def test_someone_without_a_partner_gets_a_direct_message(slack):
     assert len(singles) == 1
     (notice,) = slack.fake.messages[f"D{singles[0]}"]
     assert notice["text"] == "No partner for you this week"
-    assert "You're first in line next week" in notice["blocks"][-1]["text"]["text"]
+    assert "You're first in line for the next round" in notice["blocks"][-1]["text"]["text"]
 
 
 async def test_a_partner_on_another_platform_means_a_one_to_one_intro(slack):

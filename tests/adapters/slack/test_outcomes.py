@@ -62,7 +62,7 @@ async def test_clicking_again_is_idempotent_and_the_partner_answers_for_themselv
 
 async def test_cant_make_it_offers_reasons_in_a_private_reply(slack):
     intro = await delivered_intro(slack)
-    reply = await slack.side.click(SAM, intro, "Can't make it this week")
+    reply = await slack.side.click(SAM, intro, "Can't make it this time")
     assert reply["text"].startswith("Recorded: you couldn't make it this week.")
     reasons = [b["value"] for b in reply["blocks"][-1]["elements"]]
     assert reasons[0].endswith("could_not_meet clinical_pressure")
@@ -74,7 +74,7 @@ async def test_cant_make_it_offers_reasons_in_a_private_reply(slack):
     assert outcome.reason.value == "shift_clash"
     # The shared intro shows the answer, never the reason.
     shown = slack.fake.message(intro["channel"], intro["ts"])
-    assert answers_line(shown) == [f"{SAM_NAME}: Can't make it this week"]
+    assert answers_line(shown) == [f"{SAM_NAME}: Can't make it this time"]
     assert len(slack.fake.calls_to("chat.update")) == 1
 
 

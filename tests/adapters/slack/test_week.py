@@ -57,7 +57,7 @@ async def test_a_week_of_coffee_on_slack(slack):
         clinician, _, intro = intros[pair_id]
         assert (await side.click(clinician, intro, "We met"))["text"].startswith("Recorded: you met.")
     _, manager, intro = intros[answered[3]]
-    await side.click(manager, intro, "Can't make it this week")
+    await side.click(manager, intro, "Can't make it this time")
     assert len(fake.calls_to("chat.update")) == 4
     assert len(slack.store().outcomes) == 4
 

@@ -68,7 +68,7 @@ def test_the_intro_card_uses_the_cores_words_and_offers_the_three_answers():
     assert texts(card) == [intro().headline(), *intro().lines(AMARA)]
     assert "Ben Adeyemi uses Slack; reach them by email at ben@nhs.net." in texts(card)
     answers = [a for a in card["actions"] if a["type"] == "Action.Submit"]
-    assert [a["title"] for a in answers] == ["We met", "Not yet", "Can't make it this week"]
+    assert [a["title"] for a in answers] == ["We met", "Not yet", "Can't make it this time"]
     assert commands(card) == ["outcome 12 met", "outcome 12 not_yet", "outcome 12 could_not_meet"]
     assert {a["data"]["card"] for a in answers} == {"intro"}
 
