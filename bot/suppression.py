@@ -62,7 +62,7 @@ def decide(table: Table) -> dict[str, Visibility]:
             continue
         # Nothing left to hide, e.g. two "fewer than 5" that must add up to a published 8: say
         # nothing at all about them, not even that they are small.
-        stuck = [key for key in exposed if key not in table.settled and state[key] is not Visibility.WITHHELD]
+        stuck = _loosened(table, state, exposed)
         if not stuck:
             break
         for key in stuck:
@@ -72,6 +72,25 @@ def decide(table: Table) -> dict[str, Visibility]:
         if _pinned(table, state, key):
             state[key] = Visibility.SHOWN
     return state
+
+
+def _loosened(table: Table, state: Mapping[str, Visibility], exposed: set[str]) -> list[str]:
+    """Hidden counts of this table to withhold, so that their bounds stop pinning an exposed one.
+
+    The exposed counts themselves when they are new. When they went out in an earlier digest they
+    cannot change, so it is this table's own "fewer than 5" and "5 or more" that must say less:
+    those tied to an exposed count first, then any.
+    """
+
+    def loosenable(key: str) -> bool:
+        return key not in table.settled and state[key] in (Visibility.SMALL, Visibility.GUARD)
+
+    new = [key for key in exposed if key not in table.settled and state[key] is not Visibility.WITHHELD]
+    if new:
+        return new
+    near = {key for relation in table.relations if exposed & relation.keys() for key in relation}
+    near |= {key for pair in table.at_most if exposed & set(pair) for key in pair}
+    return sorted(key for key in near if loosenable(key)) or sorted(key for key in state if loosenable(key))
 
 
 def exposed_counts(table: Table, state: Mapping[str, Visibility]) -> set[str]:
@@ -148,6 +167,10 @@ def _has_alternative(
 ) -> bool:
     moving = [vector for vector in basis if vector[index] != 0]
     for direction in _directions(moving, basis):
+        # Two directions added can cancel out on this count: another answer that keeps it as it is
+        # proves nothing about it.
+        if direction[index] == 0:
+            continue
         for step in (1, -1, 2, -2, 3, -3):
             candidate = [v + step * d for v, d in zip(values, direction, strict=True)]
             if _plausible(table, state, hidden, candidate):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -129,8 +129,30 @@ def programmes(draw: st.DrawFn) -> list[MonthFigures]:
     return history
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def quiet_programme(pairs_and_confirmed: dict[str, tuple[int, int]]) -> list[MonthFigures]:
+    """St Mary's alone, nobody joining or leaving: only pairs and confirmed meetings move."""
+    history = []
+    for month, (pairs, confirmed) in pairs_and_confirmed.items():
+        figures = MonthFigures(month, rounds=4, pairs=pairs, confirmed=confirmed)
+        figures.sites = {"St Mary's": [pairs, confirmed]}
+        for role in Role:
+            figures.joiners_by_role[role] = figures.leavers_by_role[role] = figures.sit_outs_by_role[role] = 0
+        history.append(figures)
+    return history
+
+
+# A failure is reported as found, not shrunk: shrinking one can take five minutes, too long for CI.
+# To get a smaller case locally, add Phase.shrink back for a run.
+@settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+)
 @given(programmes())
+# November's 1 confirmed once followed from the quarter's "fewer than 5" and the running totals,
+# through confirmed <= pairs: the Q4 report has to say less than "fewer than 5" to keep it hidden.
+@example(quiet_programme({"2026-09": (4, 3), "2026-10": (5, 2), "2026-11": (1, 1), "2026-12": (2, 1)}))
 def test_no_hidden_count_in_any_digest_can_be_worked_out_from_the_digests_shown(history):
     # Every month is a digest and every quarter a report; the reader holds all of them, so this
     # covers "this one alone" and "this one and the last".
