@@ -29,7 +29,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Enough to fix a file in one go without a screenful per typo; the rest are counted.
 SHOWN_PROBLEMS = 50
 # Column widths in storage/tables.py: checked here so nothing fails inside the database.
-LONGEST = {"user_id": 255, "email": 255, "name": 200, "site": 200, "department": 200}
+LONGEST = {"user_id": 255, "email": 255, "name": 200, "site": 200, "department": 200, "directions": 1000}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -78,6 +78,9 @@ def read_places(document: object, line_of: Callable[[str], int | None] = lambda 
             problem(f"{path}.name", "every site needs a name")
             continue
         name = site["name"].strip()
+        if bad := _unstorable(name, LONGEST["site"]):
+            problem(f"{path}.name", bad)
+            continue
         if name.casefold() in seen:
             problem(f"{path}.name", f"the site '{name}' is listed twice")
         seen.add(name.casefold())
@@ -104,6 +107,15 @@ def _read_site_places(places_data: object, path: str, problem: Callable[[str, st
         directions = place.get("directions") or ""
         if not isinstance(directions, str):
             problem(f"{where}.directions", "must be text")
+            continue
+        unstorable = [
+            (field, bad)
+            for field, value in (("name", place["name"].strip()), ("directions", directions.strip()))
+            if (bad := _unstorable(value, LONGEST[field]))
+        ]
+        for field, bad in unstorable:
+            problem(f"{where}.{field}", bad)
+        if unstorable:
             continue
         places.append(PlaceSpec(place["name"].strip(), PlaceKind(kind), directions.strip()))
     return places
@@ -151,7 +163,20 @@ def read_csv(text: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, s
         raise ImportRejected(
             ["line 1: the columns are separated by semicolons; use commas (in Excel: Save As > CSV UTF-8)"]
         )
-    reader = csv.DictReader(io.StringIO(text))
+    # newline="": a lone carriage return (an old Mac export) ends a line rather than break the reader.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return _rows(reader, columns)
+    except csv.Error as problem:
+        raise ImportRejected(
+            [f"line {reader.line_num}: this is not laid out as CSV ({problem}); {_SAVE_AS_CSV}"]
+        ) from None
+
+
+_SAVE_AS_CSV = "save it from Excel with Save As > CSV UTF-8"
+
+
+def _rows(reader: csv.DictReader[str], columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in columns if c not in header]
     if missing:
@@ -231,13 +256,16 @@ def _row_problems(row: dict[str, str], sites: dict[str, str]) -> list[tuple[str,
 
 def _field_problems(row: dict[str, str]) -> list[tuple[str, str]]:
     """Lengths and control characters, before any value can reach the database."""
-    problems = []
-    for field, value in row.items():
-        if _CONTROL.search(value):
-            problems.append((field, "contains a control character (such as NUL); retype it"))
-        elif len(value) > LONGEST.get(field, 200):
-            problems.append((field, f"is {len(value)} characters; at most {LONGEST.get(field, 200)} fit"))
-    return problems
+    found = ((field, _unstorable(value, LONGEST.get(field, 200))) for field, value in row.items())
+    return [(field, complaint) for field, complaint in found if complaint]
+
+
+def _unstorable(value: str, longest: int) -> str | None:
+    if _CONTROL.search(value):
+        return "contains a control character (such as NUL); retype it"
+    if len(value) > longest:
+        return f"is {len(value)} characters; at most {longest} fit"
+    return None
 
 
 def _staff_row(row: dict[str, str], sites: dict[str, str]) -> StaffRow:
@@ -361,6 +389,9 @@ def import_exclusions(ctx: Context, text: str) -> int:
         programme = default_programme(uow, ctx.settings)
         problems, exclusions = [], []
         for line, row in read_csv(text, EXCLUSION_COLUMNS):
+            if found := _field_problems(row):
+                problems += [f"line {line}, {field}: {complaint}" for field, complaint in found]
+                continue
             clinician = _enrolled(
                 uow, programme.saved_id, row["clinician_platform"], row["clinician_user_id"]
             )

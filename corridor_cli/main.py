@@ -18,6 +18,8 @@ from corridor_cli import settings as settings_module
 
 if TYPE_CHECKING:  # annotations only: each command imports what it needs when it runs
     from bot.context import Context
+    from bot.model import Participant
+    from bot.ports import UnitOfWork
     from corridor_cli.settings import Settings
 
 log = logging.getLogger("corridor")
@@ -36,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     run = round_.add_parser("run", help="run this week's round now (a top-up if it already ran)")
     run.add_argument("--week", help="ISO week such as 2026-W48 (default: this week)")
     run.add_argument("--dry-run", action="store_true", help="show the pairs without saving or sending")
+    run.add_argument("--yes", action="store_true", help="run it even though the week is in the past")
     digest = commands.add_parser("digest", help="the monthly digest").add_subparsers(
         dest="action", required=True
     )
@@ -58,9 +61,15 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--since", help="first date to include, YYYY-MM-DD")
     export.add_argument("--out", required=True, help="CSV file to write")
     commands.add_parser("status", help="participation, last round and delivery problems")
-    forget = commands.add_parser("forget", help="erase one person's identifying data")
-    forget.add_argument("platform", choices=("slack", "teams", "console"))
-    forget.add_argument("user_id")
+    forget = commands.add_parser(
+        "forget",
+        help="erase one person's identifying data",
+        usage="corridor forget (PLATFORM USER_ID | --email EMAIL) [--yes]",
+    )
+    forget.add_argument("platform", nargs="?", choices=("slack", "teams", "console"))
+    forget.add_argument("user_id", nargs="?")
+    forget.add_argument("--email", help="find them by email (any platform, any case) instead")
+    forget.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
     admin = commands.add_parser("admin", help="organisers' dashboard").add_subparsers(
         dest="action", required=True
     )
@@ -74,7 +83,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     load_dotenv(".env", override=False)
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "forget" and (args.email is None) == (args.user_id is None):
+        parser.error("corridor forget takes either PLATFORM USER_ID or --email EMAIL")
     try:
         settings = settings_module.load()
         from corridor_cli.logs import configure
@@ -102,6 +114,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int | None:
         from corridor_cli.demo import run_demo
 
         return run_demo(settings, args.database, Path(args.out))
+    if args.command == "teams-package":
+        return _teams_package(settings, args.out)
+    from corridor_cli.database_url import check_database_url
+
+    check_database_url(settings.database_url, may_create=args.command in ("serve", "db"))
     if args.command == "serve":
         from corridor_cli.serve import serve
 
@@ -112,8 +129,6 @@ def _run(args: argparse.Namespace, settings: Settings) -> int | None:
         upgrade(settings.database_url)
         print("Database schema is up to date.")
         return 0
-    if args.command == "teams-package":
-        return _teams_package(settings, args.out)
     from corridor_cli.wiring import build_context
 
     ctx = build_context(settings.database_url, settings.engine, erasure_key_file=settings.erasure_key_file)
@@ -122,12 +137,18 @@ def _run(args: argparse.Namespace, settings: Settings) -> int | None:
 
 def _round(ctx: Context, args: argparse.Namespace) -> int:
     from bot.rounds import run_round
-    from bot.weeks import parse_week
+    from bot.weeks import parse_week, week_of
 
     try:
         week = parse_week(args.week) if args.week else None
     except ValueError as problem:
         raise CorridorError(str(problem)) from None
+    this_week = week_of(ctx.today())
+    if week is not None and week < this_week and not args.dry_run and not args.yes:
+        raise CorridorError(
+            f"{week} is in the past (this is {this_week}); nothing was run. A round for it would message "
+            f"people about a week gone by: add --yes if that is really what you want."
+        )
     report = run_round(ctx, week, dry_run=args.dry_run)
     print(report.summary())
     if args.dry_run:
@@ -248,13 +269,49 @@ def _forget(ctx: Context, args: argparse.Namespace) -> int:
 
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
+        people = _people_to_forget(uow, programme.saved_id, args)
         uow.commit()
-    if not forget_user(ctx, programme.saved_id, args.platform, args.user_id):
+    for person in people:
+        print(f"Will erase: {person.platform} {person.user_id} ({person.display_name})")
+    _confirm(args.yes, "Erase them for good? Only anonymous counts will remain.")
+    for person in people:
+        if forget_user(ctx, programme.saved_id, person.platform, person.user_id):
+            print(f"Erased {person.platform} user {person.user_id}: only anonymous counts remain.")
+    return 0
+
+
+def _people_to_forget(uow: UnitOfWork, programme_id: int, args: argparse.Namespace) -> list[Participant]:
+    """Everyone the command names; one email may be the same person on Slack and on Teams."""
+    if args.email is not None:
+        wanted = args.email.strip().casefold()
+        everyone = uow.participants.list(programme_id)
+        found = [p for p in everyone if not p.erased and (p.email or "").strip().casefold() == wanted]
+        if not found:
+            # The address is not echoed back: it may be a typo of someone else's.
+            raise CorridorError(
+                "nobody enrolled has that email (or they were already erased); nothing changed"
+            )
+        return found
+    person = uow.participants.find(programme_id, args.platform, args.user_id)
+    if person is None or person.erased:
         raise CorridorError(
             f"nobody with {args.platform} id {args.user_id} is enrolled (or they were already erased)"
         )
-    print(f"Erased {args.platform} user {args.user_id}: only anonymous counts remain.")
-    return 0
+    return [person]
+
+
+def _confirm(yes: bool, question: str) -> None:
+    """Asks on a terminal; a script must say --yes, since nobody is there to answer."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise CorridorError("not erasing without confirmation: run this on a terminal, or add --yes")
+    try:
+        answer = input(f"{question} Type yes to go ahead: ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes"):
+        raise CorridorError("not confirmed; nothing was erased")
 
 
 def _admin(ctx: Context, args: argparse.Namespace) -> int:

@@ -176,7 +176,12 @@ def _one_line_refusal(args: tuple[str, ...], done: subprocess.CompletedProcess[s
 
 @pytest.fixture
 def organiser(tmp_path: Path) -> Organiser:
-    return Organiser(tmp_path)
+    """An organiser whose database has been made (`corridor db upgrade`, done in-process for speed)."""
+    from storage.schema import upgrade
+
+    org = Organiser(tmp_path)
+    upgrade(org.env["CORRIDOR_DATABASE_URL"])
+    return org
 
 
 @pytest.fixture
@@ -238,14 +243,14 @@ def test_an_organisers_first_week(set_up: Organiser) -> None:
         }
     ]
 
-    assert "Erased console user U1" in org.ok("forget", "console", "U1")
+    assert "Erased console user U1" in org.ok("forget", "console", "U1", "--yes")
     org.ok("export", "pairs", "--out", "after.csv")
     _, after = org.rows("after.csv")
     ids = {p["clinician_user_id"] for p in after}
     assert "U1" not in ids
     assert any(i.startswith("erased-") for i in ids), ids
     assert "Dr Amara Okafor" not in (org.folder / "after.csv").read_text(encoding="utf-8")
-    assert "nobody with console id U1" in org.refused("forget", "console", "U1")
+    assert "nobody with console id U1" in org.refused("forget", "console", "U1", "--yes")
 
     digest = org.ok("digest", "send", "--month", "2026-11", "--dry-run")
     assert "November 2026" in digest
@@ -268,7 +273,7 @@ def test_an_erased_person_stays_erased_when_the_staff_list_comes_round_again(set
     org = set_up
     key = org.folder / "c.erasure-key"
     assert stat.S_IMODE(key.stat().st_mode) == 0o600  # made on first start, beside the database
-    assert "Erased console user U1" in org.ok("forget", "console", "U1")
+    assert "Erased console user U1" in org.ok("forget", "console", "U1", "--yes")
 
     month_later = org.ok("participants", "import", "staff.csv")
     assert "Enrolled 0 new participant(s) and updated 4" in month_later
@@ -360,3 +365,83 @@ def test_it_staff_print_a_sign_in_link_only_for_an_organiser(organiser: Organise
     assert printed.startswith("https://corridor.trust.example/admin/signin?token=")
     refused = organiser.refused("admin", "link", "slack", "U0SOMEONE")
     assert "not an organiser" in refused and "token" not in refused
+
+
+def test_a_round_for_a_week_gone_by_waits_for_yes(set_up: Organiser) -> None:
+    org = set_up
+    refused = org.refused("round", "run", "--week", "2020-W01")
+    assert "2020-W01 is in the past" in refused and "--yes" in refused
+    assert "No rounds yet." in org.status()  # nothing was run, nothing queued
+    assert "would pair 3" in org.ok("round", "run", "--week", "2020-W01", "--dry-run")  # looking is free
+    assert "paired 3 clinician-manager pairs" in org.ok("round", "run", "--week", "2020-W01", "--yes")
+
+
+def _on_a_terminal(org: Organiser, typed: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`corridor ...` typed at a terminal, the organiser answering its question with `typed`."""
+    import pty
+
+    controller, terminal = pty.openpty()
+    try:
+        os.write(controller, typed.encode() + b"\n")
+        process = subprocess.Popen(
+            [*_command(), *args],
+            cwd=org.folder,
+            env=org.env,
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        os.close(terminal)
+        return _finish(process)
+    finally:
+        os.close(controller)
+
+
+def test_it_staff_erase_someone_by_email_after_seeing_who_it_is(set_up: Organiser) -> None:
+    org = set_up
+    unasked = org.refused("forget", "--email", "AMARA@Example.org")  # from a script, no --yes
+    assert "--yes" in unasked and "amara" not in unasked.lower()
+    assert "Active: 3 clinicians, 2 managers" in org.status()
+
+    declined = _on_a_terminal(org, "no", "forget", "--email", "Amara@EXAMPLE.org")
+    assert declined.returncode != 0 and "nothing was erased" in declined.stderr
+    assert "Will erase: console U1 (Dr Amara Okafor)" in declined.stdout
+    assert "amara@example.org" not in declined.stdout.lower()  # no more personal data than needed
+    assert "Active: 3 clinicians, 2 managers" in org.status()
+
+    agreed = _on_a_terminal(org, "yes", "forget", "--email", "amara@example.org")
+    assert agreed.returncode == 0, agreed.stderr
+    assert "Erased console user U1" in agreed.stdout
+    assert "Active: 2 clinicians, 2 managers" in org.status()
+
+    scripted = org.ok("forget", "--email", "DEV@example.org", "--yes")
+    assert "Will erase: console U4 (Dev Walsh)" in scripted and "Erased console user U4" in scripted
+    assert "Active: 2 clinicians, 1 manager" in org.status()
+    assert "nobody enrolled has that email" in org.refused("forget", "--email", "dev@example.org", "--yes")
+
+
+def test_a_bad_database_url_names_the_setting_and_the_forms_it_takes(organiser: Organiser) -> None:
+    missing_folder = f"sqlite:///{organiser.folder / 'no-such-folder' / 'corridor.db'}"
+    garbled, mysql, folder = organiser.all_refused(
+        (("status",), {"CORRIDOR_DATABASE_URL": "corridor database please"}),
+        (("status",), {"CORRIDOR_DATABASE_URL": "mysql://corridor@db.trust.nhs.uk/corridor"}),
+        (("status",), {"CORRIDOR_DATABASE_URL": missing_folder}),
+    )
+    for line in (garbled, mysql, folder):
+        assert "CORRIDOR_DATABASE_URL" in line
+        assert "sqlite:///path/corridor.db" in line and "postgresql+psycopg://user@host/db" in line
+    assert "mysql" in mysql
+    assert "no-such-folder" in folder and "does not exist" in folder
+    assert not (organiser.folder / "no-such-folder").exists()
+
+
+def test_status_in_the_wrong_folder_says_there_is_no_database_rather_than_making_one(tmp_path: Path) -> None:
+    elsewhere = Organiser(tmp_path)
+    del elsewhere.env["CORRIDOR_DATABASE_URL"]  # the default: corridor.db in this folder
+    refused = elsewhere.refused("status")
+    assert f"no Corridor database at {tmp_path.resolve() / 'corridor.db'}" in refused
+    assert "corridor db upgrade" in refused
+    assert not (tmp_path / "corridor.db").exists()
+    assert "up to date" in elsewhere.ok("db", "upgrade")
+    assert "No rounds yet." in elsewhere.ok("status")

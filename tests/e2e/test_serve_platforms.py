@@ -69,6 +69,7 @@ async def test_one_serve_process_answers_slack_and_teams(tmp_path):
             CORRIDOR_TEAMS_DEV_MODE="1",
         )
         (tmp_path / "places.yml").write_text(PLACES)
+        subprocess.run([CORRIDOR, "db", "upgrade"], cwd=tmp_path, env=env, check=True)
         subprocess.run([CORRIDOR, "places", "import", "places.yml"], cwd=tmp_path, env=env, check=True)
         process = subprocess.Popen(
             [CORRIDOR, "serve"],
