@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import aiohttp
 import pytest
 from aiohttp import web
+from playwright.async_api import Page
 
 from adapters.slack import SlackConfig
 from adapters.web import DashboardSite
@@ -23,6 +24,7 @@ from corridor_cli.wiring import slack_adapter
 from tests.adapters.fake_slack import FakeSlack
 from tests.adapters.slack.conftest import ORGANISER, add_staff, make_context, slack_env
 from tests.adapters.slack.slack_side import SlackSide
+from tests.adapters.web.browser import PHONE, chromium
 from tests.fakes import FakeClock
 from tests.loopback import LoopbackServer
 
@@ -79,3 +81,20 @@ async def hospital(fake_slack) -> AsyncIterator[Hospital]:
     finally:
         await adapter.close()
         await served.stop()
+
+
+@pytest.fixture
+async def browser():
+    async with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+async def page(browser) -> AsyncIterator[Page]:
+    """A phone-sized page that records any dialog a script opens (none should)."""
+    context = await browser.new_context(viewport=PHONE)
+    page = await context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    await context.close()

@@ -6,34 +6,17 @@ sideways scrolling; markup typed into a name stays text and never runs.
 
 from __future__ import annotations
 
-import pytest
 from playwright.async_api import Page, expect
 
 from bot.model import Site
 from bot.rounds import run_round
 from tests.adapters.slack.conftest import CLINICIANS, MANAGERS
-from tests.adapters.web.browser import PHONE, chromium, needs_chromium, scrolls_sideways, wcag_violations
+from tests.adapters.web.browser import needs_chromium, scrolls_sideways, wcag_violations
 
 pytestmark = needs_chromium
 
 MARKUP = "<img src=x onerror=alert(1)>"
 MARYS = "St Mary's"
-
-
-@pytest.fixture
-async def browser():
-    async with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-async def page(browser) -> Page:
-    context = await browser.new_context(viewport=PHONE)
-    page = await context.new_page()
-    page.dialogs = []
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    yield page
-    await context.close()
 
 
 async def sign_in(hospital, page: Page) -> None:

@@ -5,12 +5,11 @@ a 375 px phone; markup typed into a name stays text."""
 
 from __future__ import annotations
 
-import pytest
 from playwright.async_api import Page, expect
 
 from bot.rounds import run_round
 from tests.adapters.slack.conftest import CLINICIANS, MANAGERS
-from tests.adapters.web.browser import PHONE, chromium, needs_chromium, scrolls_sideways, wcag_violations
+from tests.adapters.web.browser import needs_chromium, scrolls_sideways, wcag_violations
 from tests.adapters.web.test_browser import MARKUP, sign_in
 
 pytestmark = needs_chromium
@@ -19,22 +18,6 @@ pytestmark = needs_chromium
 (SAM, SAM_NAME, _), (JO, JO_NAME, _) = MANAGERS[:2]
 GRACE_EMAIL = "sister.grace.lee@hospital.example"  # as the fake Slack's profile gives it
 HEADER = "platform,user_id,name,email,role,site,department,capacity\n"
-
-
-@pytest.fixture
-async def browser():
-    async with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-async def page(browser) -> Page:
-    context = await browser.new_context(viewport=PHONE)
-    page = await context.new_page()
-    page.dialogs = []
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    yield page
-    await context.close()
 
 
 async def everyone_joins(hospital) -> dict[str, int]:

@@ -19,9 +19,6 @@ from tests.adapters.web import test_browser as shared
 from tests.adapters.web.browser import needs_chromium, scrolls_sideways, wcag_violations
 
 pytestmark = needs_chromium
-# The same browser and phone-sized page as the other browser stories.
-browser = shared.browser
-page = shared.page
 sign_in = shared.sign_in
 
 
