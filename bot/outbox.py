@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from bot.config import EngineSettings
 from bot.meetups import Meetup
@@ -81,12 +82,19 @@ def sit_out_message(
     programme_id: int, week: str, person: PersonCard, now: datetime, weeks: int = 1
 ) -> OutboxMessage:
     notice = SitOutNotice(week=week, recipient=person, weeks=weeks)
+    return to_one_person(programme_id, f"{week}:sit_out", notice.kind, person, notice.to_payload(), now)
+
+
+def to_one_person(
+    programme_id: int, topic: str, kind: str, person: PersonCard, payload: dict[str, Any], now: datetime
+) -> OutboxMessage:
+    """A message for one person alone, queued once per topic: erased with them (it mentions them)."""
     return OutboxMessage(
         programme_id=programme_id,
-        key=f"{programme_id}:{week}:sit_out:person:{person.participant_id}",
-        kind=notice.kind,
+        key=f"{programme_id}:{topic}:person:{person.participant_id}",
+        kind=kind,
         platform=person.platform,
-        payload=notice.to_payload(),
+        payload=payload,
         created_at=now,
         next_attempt_at=now,
         mentions=[person.participant_id],

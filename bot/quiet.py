@@ -12,6 +12,7 @@ from datetime import datetime
 
 from bot.messages import AUTO_PAUSE, WELCOME, Button, Intent, Notice, PersonCard
 from bot.model import OutboxMessage, Participant, Round, Site
+from bot.outbox import to_one_person
 from bot.ports import UnitOfWork
 from bot.wording import period_noun, plural
 
@@ -84,14 +85,5 @@ def welcome(
 
 
 def notice_message(programme_id: int, key: str, notice: Notice, now: datetime) -> OutboxMessage:
-    person = notice.recipient
-    return OutboxMessage(
-        programme_id=programme_id,
-        key=f"{programme_id}:{key}:{notice.topic}:person:{person.participant_id}",
-        kind=notice.kind,
-        platform=person.platform,
-        payload=notice.to_payload(),
-        created_at=now,
-        next_attempt_at=now,
-        mentions=[person.participant_id],
-    )
+    topic = f"{key}:{notice.topic}"
+    return to_one_person(programme_id, topic, notice.kind, notice.recipient, notice.to_payload(), now)
