@@ -7,8 +7,10 @@ anyone (erased people could be re-imported), so back it up, separately from the 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -52,13 +54,23 @@ def load_or_create(path: Path | None) -> KeyedDigests:
 
 
 def _create(path: Path) -> None:
+    """Written whole to a private temporary file, then linked into place: a process starting at the
+    same moment sees either no key or the whole key, never an empty file, and two processes
+    starting together never end up with two different keys (the link fails for the second)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: two processes starting together must not write two different keys.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
+        descriptor, draft = tempfile.mkstemp(prefix=".erasure-key-", dir=path.parent)
     except OSError as problem:
         raise CorridorError(f"{SETTING}: cannot create the erasure key {path}: {problem.strerror}.") from None
-    with os.fdopen(descriptor, "w", encoding="ascii") as out:
-        out.write(secrets.token_hex(_KEY_BYTES) + "\n")
+    try:
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as out:
+            out.write(secrets.token_hex(_KEY_BYTES) + "\n")
+        os.link(draft, path)
+    except FileExistsError:
+        return  # another process made it first; theirs is the key
+    except OSError as problem:
+        raise CorridorError(f"{SETTING}: cannot create the erasure key {path}: {problem.strerror}.") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(draft)

@@ -33,3 +33,30 @@ def test_a_damaged_key_stops_corridor_naming_the_setting_rather_than_quietly_mak
     path.write_text("abcd\n")
     with pytest.raises(CorridorError, match="holds 2 bytes"):
         load_or_create(path)
+
+
+def _start(path: str, answers) -> None:
+    try:
+        answers.put(load_or_create(Path(path)).digest("email", "amara@nhs.net"))
+    except Exception as problem:  # reported to the test, which names it
+        answers.put(repr(problem))
+
+
+def test_processes_starting_together_share_one_whole_key(tmp_path):
+    """`serve` and a CLI command started at the same moment: neither may read a half-written key,
+    and both must end up keying the register alike."""
+    import multiprocessing
+
+    spawn = multiprocessing.get_context("spawn")
+    for attempt in range(3):
+        path = tmp_path / f"try{attempt}" / "c.erasure-key"
+        answers = spawn.Queue()
+        starts = [spawn.Process(target=_start, args=(str(path), answers)) for _ in range(4)]
+        for process in starts:
+            process.start()
+        for process in starts:
+            process.join(timeout=60)
+        digests = {answers.get(timeout=10) for _ in starts}
+        assert len(digests) == 1 and not next(iter(digests)).startswith("CorridorError"), digests
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert [p.name for p in path.parent.iterdir()] == ["c.erasure-key"]  # no draft left behind
