@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from adapters.web import security
+from adapters.web.forms import fields, who
 from adapters.web.keys import SECRET, SESSION
 from adapters.web.people_pages import PeoplePages
 from adapters.web.programme_pages import ProgrammePages
@@ -67,18 +68,18 @@ class Pages:
 
     async def overview(self, request: web.Request) -> web.Response:
         figures = await self.site.call(self.desk.overview)
-        return self._page(request, "overview.html", figures=figures)
+        return self.page(request, "overview.html", figures=figures)
 
     async def sites(self, request: web.Request) -> web.Response:
         sites = await self.site.call(self.desk.sites)
-        return self._page(request, "sites.html", sites=sites)
+        return self.page(request, "sites.html", sites=sites)
 
     async def site_page(self, request: web.Request) -> web.Response:
-        return self._page(request, "site.html", site=await self._site(request))
+        return self.page(request, "site.html", site=await self._site(request))
 
     async def audit(self, request: web.Request) -> web.Response:
         entries = await self.site.call(self.desk.audit_log)
-        return self._page(request, "audit.html", entries=entries)
+        return self.page(request, "audit.html", entries=entries)
 
     # Changing
 
@@ -86,31 +87,31 @@ class Pages:
         site = await self._site(request)
         form = {"name": site.name}
         if request.method == "POST":
-            form = await _fields(request, "name")
-            change = await self.site.call(self.desk.rename_site, _who(request), site.id, form["name"])
-            self._after(request, change, f"/admin/sites/{site.id}")
-            return self._page(request, "rename_site.html", site=site, form=form, problems=change.problems)
-        return self._page(request, "rename_site.html", site=site, form=form, problems={})
+            form = await fields(request, "name")
+            change = await self.site.call(self.desk.rename_site, who(request), site.id, form["name"])
+            self.after(request, change, f"/admin/sites/{site.id}")
+            return self.page(request, "rename_site.html", site=site, form=form, problems=change.problems)
+        return self.page(request, "rename_site.html", site=site, form=form, problems={})
 
     async def retire_site(self, request: web.Request) -> web.StreamResponse:
         site = await self._site(request)
         problems: dict[str, str] = {}
         if request.method == "POST":
-            change = await self.site.call(self.desk.retire_site, _who(request), site.id)
-            self._after(request, change, "/admin/sites")
+            change = await self.site.call(self.desk.retire_site, who(request), site.id)
+            self.after(request, change, "/admin/sites")
             problems = change.problems
-        return self._page(request, "retire_site.html", site=site, problems=problems)
+        return self.page(request, "retire_site.html", site=site, problems=problems)
 
     async def add_place(self, request: web.Request) -> web.StreamResponse:
         site = await self._site(request)
         form = {"name": "", "kind": "kitchen", "directions": ""}
         problems: dict[str, str] = {}
         if request.method == "POST":
-            form = await _fields(request, "name", "kind", "directions")
+            form = await fields(request, "name", "kind", "directions")
             change = await self.site.call(
-                self.desk.add_place, _who(request), site.id, form["name"], form["kind"], form["directions"]
+                self.desk.add_place, who(request), site.id, form["name"], form["kind"], form["directions"]
             )
-            self._after(request, change, f"/admin/sites/{site.id}")
+            self.after(request, change, f"/admin/sites/{site.id}")
             problems = change.problems
         return self._place_form(request, "add_place.html", site=site, form=form, problems=problems)
 
@@ -121,26 +122,26 @@ class Pages:
         form = {"name": place.name, "kind": place.kind, "directions": place.directions}
         problems: dict[str, str] = {}
         if request.method == "POST":
-            form = await _fields(request, "name", "kind", "directions")
+            form = await fields(request, "name", "kind", "directions")
             change = await self.site.call(
-                self.desk.edit_place, _who(request), place.id, form["name"], form["kind"], form["directions"]
+                self.desk.edit_place, who(request), place.id, form["name"], form["kind"], form["directions"]
             )
-            self._after(request, change, f"/admin/sites/{place.site_id}")
+            self.after(request, change, f"/admin/sites/{place.site_id}")
             problems = change.problems
         return self._place_form(request, "edit_place.html", place=place, form=form, problems=problems)
 
-    # Helpers
+    # Shared by every group of pages (people_pages, programme_pages register theirs beside these)
 
     def _place_form(self, request: web.Request, template: str, **values) -> web.Response:
-        return self._page(request, template, kinds=self.desk.place_kinds(), **values)
+        return self.page(request, template, kinds=self.desk.place_kinds(), **values)
 
-    def _page(self, request: web.Request, template: str, **values) -> web.Response:
+    def page(self, request: web.Request, template: str, **values) -> web.Response:
         session = request[SESSION]
         done = self._done.pop(session.csrf_token, "") if session else ""
         status = 400 if values.get("problems") else 200
         return self.site.render(request, template, status=status, done=done, **values)
 
-    def _after(self, request: web.Request, change: Change, then: str) -> None:
+    def after(self, request: web.Request, change: Change, then: str) -> None:
         """After a change that worked: say so on the next page (Post/Redirect/Get)."""
         if change.ok:
             self._done[request[SESSION].csrf_token] = change.done
@@ -151,12 +152,3 @@ class Pages:
         if site is None:
             raise web.HTTPNotFound()
         return site
-
-
-def _who(request: web.Request):
-    return request[SESSION].organiser
-
-
-async def _fields(request: web.Request, *names: str) -> dict[str, str]:
-    posted = await request.post()
-    return {name: str(posted.get(name, "")) for name in names}

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from adapters.web.keys import SESSION
+from adapters.web.forms import fields, who
 
 if TYPE_CHECKING:
     from adapters.web.pages import Pages
@@ -48,37 +48,37 @@ class PeoplePages:
 
     async def people(self, request: web.Request) -> web.Response:
         found = await self.site.call(self.desk.people, request.query.get("q", ""))
-        return self._page(request, "people.html", found=found)
+        return self.pages.page(request, "people.html", found=found)
 
     async def person(self, request: web.Request) -> web.Response:
-        return self._page(request, "person.html", person=await self._person(request), problems={})
+        return self.pages.page(request, "person.html", person=await self._person(request), problems={})
 
     async def pause(self, request: web.Request) -> web.StreamResponse:
         person = await self._person(request)
         form, problems = {"until": ""}, {}
         if request.method == "POST":
-            form = await _fields(request, "until")
-            change = await self.site.call(self.desk.pause_person, _who(request), person.id, form["until"])
-            self._after(request, change, f"/admin/people/{person.id}")
+            form = await fields(request, "until")
+            change = await self.site.call(self.desk.pause_person, who(request), person.id, form["until"])
+            self.pages.after(request, change, f"/admin/people/{person.id}")
             problems = change.problems
-        return self._page(request, "pause_person.html", person=person, form=form, problems=problems)
+        return self.pages.page(request, "pause_person.html", person=person, form=form, problems=problems)
 
     async def resume(self, request: web.Request) -> web.StreamResponse:
         person = await self._person(request)
-        change = await self.site.call(self.desk.resume_person, _who(request), person.id)
-        self._after(request, change, f"/admin/people/{person.id}")
-        return self._page(request, "person.html", person=person, problems=change.problems)
+        change = await self.site.call(self.desk.resume_person, who(request), person.id)
+        self.pages.after(request, change, f"/admin/people/{person.id}")
+        return self.pages.page(request, "person.html", person=person, problems=change.problems)
 
     async def move(self, request: web.Request) -> web.StreamResponse:
         person = await self._person(request)
         form, problems = {"site": str(person.site_id)}, {}
         if request.method == "POST":
-            form = await _fields(request, "site")
-            change = await self.site.call(self.desk.move_person, _who(request), person.id, form["site"])
-            self._after(request, change, f"/admin/people/{person.id}")
+            form = await fields(request, "site")
+            change = await self.site.call(self.desk.move_person, who(request), person.id, form["site"])
+            self.pages.after(request, change, f"/admin/people/{person.id}")
             problems = change.problems
         sites = await self.site.call(self.desk.site_choices)
-        return self._page(
+        return self.pages.page(
             request, "move_person.html", person=person, form=form, sites=sites, problems=problems
         )
 
@@ -86,22 +86,22 @@ class PeoplePages:
         person = await self._person(request)
         form, problems = {"role": person.role, "capacity": str(person.capacity)}, {}
         if request.method == "POST":
-            form = await _fields(request, "role", "capacity")
+            form = await fields(request, "role", "capacity")
             change = await self.site.call(
-                self.desk.change_role, _who(request), person.id, form["role"], form["capacity"]
+                self.desk.change_role, who(request), person.id, form["role"], form["capacity"]
             )
-            self._after(request, change, f"/admin/people/{person.id}")
+            self.pages.after(request, change, f"/admin/people/{person.id}")
             problems = change.problems
-        return self._page(request, "change_role.html", person=person, form=form, problems=problems)
+        return self.pages.page(request, "change_role.html", person=person, form=form, problems=problems)
 
     async def remove(self, request: web.Request) -> web.StreamResponse:
         person = await self._person(request)
         problems: dict[str, str] = {}
         if request.method == "POST":
-            change = await self.site.call(self.desk.remove_person, _who(request), person.id)
-            self._after(request, change, f"/admin/people/{person.id}")
+            change = await self.site.call(self.desk.remove_person, who(request), person.id)
+            self.pages.after(request, change, f"/admin/people/{person.id}")
             problems = change.problems
-        return self._page(request, "remove_person.html", person=person, problems=problems)
+        return self.pages.page(request, "remove_person.html", person=person, problems=problems)
 
     async def erase(self, request: web.Request) -> web.StreamResponse:
         preview = await self.site.call(self.desk.erasure_preview, int(request.match_info["person_id"]))
@@ -109,10 +109,10 @@ class PeoplePages:
             raise web.HTTPNotFound()
         problems: dict[str, str] = {}
         if request.method == "POST":
-            change = await self.site.call(self.desk.erase_person, _who(request), preview.person.id)
-            self._after(request, change, "/admin/people")
+            change = await self.site.call(self.desk.erase_person, who(request), preview.person.id)
+            self.pages.after(request, change, "/admin/people")
             problems = change.problems
-        return self._page(
+        return self.pages.page(
             request, "erase_person.html", preview=preview, person=preview.person, problems=problems
         )
 
@@ -120,7 +120,7 @@ class PeoplePages:
 
     async def upload(self, request: web.Request) -> web.StreamResponse:
         if request.method != "POST":
-            return self._page(request, "staff_import.html", problems={})
+            return self.pages.page(request, "staff_import.html", problems={})
         posted = await request.post()
         sent = posted.get("staff_list")
         data = sent.file.read() if isinstance(sent, web.FileField) else b""
@@ -128,11 +128,11 @@ class PeoplePages:
         return self._preview(request, preview, {})
 
     async def confirm_import(self, request: web.Request) -> web.StreamResponse:
-        form = await _fields(request, "text", "fingerprint")
+        form = await fields(request, "text", "fingerprint")
         preview, change = await self.site.call(
-            self.desk.confirm_staff_import, _who(request), form["text"], form["fingerprint"]
+            self.desk.confirm_staff_import, who(request), form["text"], form["fingerprint"]
         )
-        self._after(request, change, "/admin/people")
+        self.pages.after(request, change, "/admin/people")
         return self._preview(request, preview, change.problems)
 
     def _preview(self, request: web.Request, preview, problems: dict[str, str]) -> web.Response:
@@ -142,29 +142,29 @@ class PeoplePages:
                 "staff_list": f"The file has {count} problem{'' if count == 1 else 's'}, listed below; "
                 "nothing was imported. Fix the file and upload it again."
             }
-        return self._page(request, "import_preview.html", preview=preview, problems=problems)
+        return self.pages.page(request, "import_preview.html", preview=preview, problems=problems)
 
     # Do-not-pair rules
 
     async def rules(self, request: web.Request) -> web.Response:
         rules = await self.site.call(self.desk.rules)
-        return self._page(request, "rules.html", rules=rules, problems={})
+        return self.pages.page(request, "rules.html", rules=rules, problems={})
 
     async def add_rule(self, request: web.Request) -> web.StreamResponse:
         searches = ("clinician_search", "manager_search")
         form = {name: request.query.get(name, "") for name in searches} | {"clinician": "", "manager": ""}
         problems: dict[str, str] = {}
         if request.method == "POST":
-            form = await _fields(request, *searches, "clinician", "manager")
+            form = await fields(request, *searches, "clinician", "manager")
             change = await self.site.call(
-                self.desk.add_rule, _who(request), form["clinician"], form["manager"]
+                self.desk.add_rule, who(request), form["clinician"], form["manager"]
             )
-            self._after(request, change, "/admin/rules")
+            self.pages.after(request, change, "/admin/rules")
             problems = change.problems
         choices = await self.site.call(
             self.desk.rule_choices, form["clinician_search"], form["manager_search"]
         )
-        return self._page(
+        return self.pages.page(
             request,
             "add_rule.html",
             form=form,
@@ -175,34 +175,14 @@ class PeoplePages:
         )
 
     async def remove_rule(self, request: web.Request) -> web.StreamResponse:
-        form = await _fields(request, "clinician", "manager")
-        change = await self.site.call(
-            self.desk.remove_rule, _who(request), form["clinician"], form["manager"]
-        )
-        self._after(request, change, "/admin/rules")
+        form = await fields(request, "clinician", "manager")
+        change = await self.site.call(self.desk.remove_rule, who(request), form["clinician"], form["manager"])
+        self.pages.after(request, change, "/admin/rules")
         rules = await self.site.call(self.desk.rules)
-        return self._page(request, "rules.html", rules=rules, problems=change.problems)
-
-    # Helpers
-
-    # The Sites pages' own helpers, so a change's one-line confirmation works the same everywhere.
-    def _page(self, request: web.Request, template: str, **values) -> web.Response:
-        return self.pages._page(request, template, **values)
-
-    def _after(self, request: web.Request, change, then: str) -> None:
-        self.pages._after(request, change, then)
+        return self.pages.page(request, "rules.html", rules=rules, problems=change.problems)
 
     async def _person(self, request: web.Request):
         person = await self.site.call(self.desk.person, int(request.match_info["person_id"]))
         if person is None:
             raise web.HTTPNotFound()
         return person
-
-
-def _who(request: web.Request):
-    return request[SESSION].organiser
-
-
-async def _fields(request: web.Request, *names: str) -> dict[str, str]:
-    posted = await request.post()
-    return {name: str(posted.get(name, "")) for name in names}

@@ -42,38 +42,30 @@ class ProgrammePages:
     async def settings(self, request: web.Request) -> web.StreamResponse:
         view = await self.site.call(self.desk.settings_form)
         if request.method != "POST":
-            return self._page(request, "settings.html", view=view, problems={})
+            return self.pages.page(request, "settings.html", view=view, problems={})
         names = [*SETTINGS_FIELDS, *(f"organisers_{platform}" for platform, _ in view.platforms)]
         posted = await request.post()
         typed = {name: str(posted.get(name, "")) for name in names}
         change = await self.site.call(self.desk.save_settings, request[SESSION].organiser, typed)
-        self._after(request, change, "/admin/settings")
+        self.pages.after(request, change, "/admin/settings")
         view = await self.site.call(self.desk.settings_form_with, typed)
-        return self._page(request, "settings.html", view=view, problems=change.problems)
+        return self.pages.page(request, "settings.html", view=view, problems=change.problems)
 
     async def rounds(self, request: web.Request) -> web.Response:
         view = await self.site.call(self.desk.rounds)
-        return self._page(request, "rounds.html", view=view)
+        return self.pages.page(request, "rounds.html", view=view)
 
     async def run_round(self, request: web.Request) -> web.StreamResponse:
         change = await self.site.call(self.desk.run_round_now, request[SESSION].organiser)
-        self._after(request, change, "/admin/rounds")
+        self.pages.after(request, change, "/admin/rounds")
         raise AssertionError("running a round always reports what it did")
 
     async def digest(self, request: web.Request) -> web.Response:
         view = await self.site.call(self.desk.digest)
-        return self._page(request, "digest.html", view=view, problems={})
+        return self.pages.page(request, "digest.html", view=view, problems={})
 
     async def send_digest(self, request: web.Request) -> web.StreamResponse:
         change = await self.site.call(self.desk.send_digest_now, request[SESSION].organiser)
-        self._after(request, change, "/admin/digest")
+        self.pages.after(request, change, "/admin/digest")
         view = await self.site.call(self.desk.digest)
-        return self._page(request, "digest.html", view=view, problems=change.problems)
-
-    # The shared helpers of pages.py, so confirmations show on the next page as elsewhere.
-
-    def _page(self, request: web.Request, template: str, **values) -> web.Response:
-        return self.pages._page(request, template, **values)
-
-    def _after(self, request: web.Request, change, then: str) -> None:
-        self.pages._after(request, change, then)
+        return self.pages.page(request, "digest.html", view=view, problems=change.problems)
