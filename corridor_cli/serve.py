@@ -14,7 +14,7 @@ from adapters.slack.config import SlackConfig
 from adapters.teams.config import TeamsConfig
 from bot.context import Context
 from bot.delivery import DeliveryWorker
-from corridor_cli.wiring import build_context, slack_adapter, teams_adapter
+from corridor_cli.wiring import build_context, hold_delivery_name, slack_adapter, teams_adapter
 from scheduler.jobs import Jobs
 from scheduler.service import build_scheduler
 
@@ -57,7 +57,15 @@ async def serve(settings) -> int:
     await runner.setup()
     await web.TCPSite(runner, port=settings.port).start()
     log.info("listening on port %d", settings.port)
-    worker = DeliveryWorker(ctx, {a.notifier.platform: a.notifier for a in adapters})
+    # A name no other live process holds, so this worker may take back its predecessor's leases.
+    held = await asyncio.to_thread(hold_delivery_name, ctx, settings.worker_name)
+    log.info("delivering as worker %s, %d message(s) at a time", held.name, settings.delivery_concurrency)
+    worker = DeliveryWorker(
+        ctx,
+        {a.notifier.platform: a.notifier for a in adapters},
+        owner=held.name,
+        concurrency=settings.delivery_concurrency,
+    )
     jobs = Jobs(ctx, worker)
     await asyncio.to_thread(jobs.catch_up)
     scheduler = build_scheduler(jobs, settings.delivery_interval)
@@ -72,6 +80,7 @@ async def serve(settings) -> int:
         for adapter in adapters:
             await adapter.close()
         await runner.cleanup()
+        held.release()
     return 0
 
 

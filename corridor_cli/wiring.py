@@ -15,6 +15,7 @@ from bot.ports import Clock, SeedSource
 from corridor_cli.erasure_key import default_key_path, load_or_create
 from storage.schema import prepare
 from storage.uow import SqlUnitOfWorkFactory
+from storage.worker_names import HeldName, hold_worker_name
 
 if TYPE_CHECKING:  # the platforms' libraries load only when a platform is switched on
     from adapters.slack.app import SlackAdapter
@@ -55,6 +56,13 @@ def build_context(
         charts=PngCharts(),
         pseudonyms=pseudonyms,
     )
+
+
+def hold_delivery_name(ctx: Context, base: str) -> HeldName:
+    """The delivery worker's lease name, held for this process's life (storage/worker_names.py)."""
+    if not isinstance(ctx.uow, SqlUnitOfWorkFactory):
+        raise TypeError("a worker name is held through the database, and this context has none")
+    return hold_worker_name(ctx.uow.engine, base)
 
 
 def slack_adapter(ctx: Context, config: SlackConfig) -> SlackAdapter:
