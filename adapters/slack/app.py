@@ -32,6 +32,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.quiet import QuietWarnings
 from adapters.slack.config import SlackConfig
 from adapters.slack.core import Core
 from adapters.slack.failures import error_code
@@ -39,7 +40,6 @@ from adapters.slack.interactions import Interactions
 from adapters.slack.listeners import register
 from adapters.slack.notifier import Backoff, SlackNotifier
 from adapters.slack.people import Directory, Senders
-from adapters.slack.quiet import QuietWarnings
 from adapters.slack.replays import TICKET, Replays, Ticket
 from adapters.slack.shapes import Malformed, parse
 from adapters.slack.signing import Signed, Unsigned, verify
