@@ -77,7 +77,7 @@ class SlackAdapter:
         self.notifier = SlackNotifier(web_client(config, retries=False), state, clock, backoff=backoff)
         self.background = Background()
         senders = Senders(Directory(self.client), config)
-        core = Core(config.core_threads)
+        core = Core(config.core_threads or 1)
         self.interactions = Interactions(chat, self.client, senders, core)
         self.bolt = AsyncApp(
             client=self.client,
