@@ -29,6 +29,7 @@ import logging
 import multiprocessing
 import os
 import random
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -249,10 +250,14 @@ async def main(args: argparse.Namespace) -> None:
     from adapters.slack import SlackConfig
     from bench.slack_common import RealClock
     from bot.config import EngineSettings
+    from corridor_cli.serve import share_the_interpreter
     from corridor_cli.wiring import build_context, slack_adapter
     from tests.adapters.slack.slack_side import served_on_loopback
 
     logging.basicConfig(level=logging.ERROR)
+    share_the_interpreter()  # as `corridor serve` does
+    if args.switch_interval:
+        sys.setswitchinterval(args.switch_interval)
     spawn = multiprocessing.get_context("spawn")
     conn, child_conn = spawn.Pipe()
     child = spawn.Process(
@@ -285,7 +290,7 @@ async def main(args: argparse.Namespace) -> None:
     errors = sum(n for status, n in statuses.items() if status >= 500)
     print(
         f"Slack burst: {args.requests} signed requests, {args.concurrency} outstanding, store={args.store}, "
-        f"core threads={threads}, {args.people} people"
+        f"core threads={threads}, {args.people} people, switch interval {sys.getswitchinterval() * 1000:g} ms"
     )
     print(f"machine: {machine()}")
     print(f"took {results['seconds']:.1f} s: {args.requests / results['seconds']:.0f} requests a second")
@@ -309,4 +314,7 @@ if __name__ == "__main__":
     )
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--switch-interval", type=float, default=0.0, help="sys.setswitchinterval (0: serve's)"
+    )
     asyncio.run(main(parser.parse_args()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -36,7 +37,19 @@ def platform_adapters(ctx: Context, env: Mapping[str, str]) -> list[SlackAdapter
     return adapters
 
 
+# How long a thread may hold the GIL while another waits (Python's default: 5 ms). The event
+# loop gives the GIL up at every socket call; with the core's threads busy it then waited up
+# to 5 ms each time to get it back, which showed as acks and replies seconds late under a
+# burst (bench/RESULTS.md, `bench.slack_burst`). A shorter turn costs a little more switching.
+SWITCH_INTERVAL_SECONDS = 0.0005
+
+
+def share_the_interpreter() -> None:
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+
+
 async def serve(settings) -> int:
+    share_the_interpreter()
     stop = _stop_on_signals()  # before anything slow, so a SIGTERM during start-up is clean
     # Opening the database (migrating SQLite) waits on it: off the loop, like every later call.
     ctx = await asyncio.to_thread(

@@ -1,4 +1,5 @@
-"""A delivery worker's name is held by one live process at a time, and freed when it stops.
+"""Choices the composition root makes by database: a delivery worker's name, held by one live
+process at a time and freed when it stops, and how many Slack core calls run at once.
 
 Two workers that ask for the same name (two `serve` processes on one host, say) get it and
 the next free one, so neither takes back the other's leases; once the first is gone, a
@@ -52,3 +53,20 @@ def test_a_killed_process_leaves_its_name_free(engine, database_url: str):
     after = hold_worker_name(engine, "ward-host")
     assert after.name == "ward-host"
     after.release()
+
+
+def test_the_slack_core_runs_one_call_at_a_time_on_sqlite_and_four_on_postgresql(database_url: str, engine):
+    from adapters.slack import SlackConfig
+    from bot.config import EngineSettings
+    from corridor_cli.wiring import build_context, slack_adapter
+    from tests.adapters.fake_slack import BOT_TOKEN
+
+    ctx = build_context(database_url, EngineSettings())
+    try:
+        env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": "s"}
+        chosen = slack_adapter(ctx, SlackConfig.from_env(env)).interactions.core.threads
+        assert chosen == (1 if database_url.startswith("sqlite") else 4)
+        env["CORRIDOR_SLACK_CORE_THREADS"] = "2"
+        assert slack_adapter(ctx, SlackConfig.from_env(env)).interactions.core.threads == 2
+    finally:
+        ctx.uow.engine.dispose()
