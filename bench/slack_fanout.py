@@ -123,8 +123,11 @@ class NoPacing:
         return retry_after
 
 
-async def fan_out(intros: int, limit: float, error_rate: float, pacing: bool) -> Outcome:
+async def fan_out(
+    intros: int, limit: float, error_rate: float, pacing: bool, concurrency: int = 1, latency: float = 0.0
+) -> Outcome:
     async with fake_slack() as fake:
+        fake.latency = latency
         ctx = make_context("sqlite")
         outcome = Outcome(intros, limit, error_rate, pacing, ctx.settings.max_attempts)
         add_people(ctx, fake, intros, intros)
@@ -137,7 +140,9 @@ async def fan_out(intros: int, limit: float, error_rate: float, pacing: bool) ->
             fake.calls.clear()
             if not pacing:
                 slack.adapter.notifier.pacers = NoPacing()
-            worker = DeliveryWorker(ctx, {"slack": Counting(slack.adapter.notifier, outcome)})
+            worker = DeliveryWorker(
+                ctx, {"slack": Counting(slack.adapter.notifier, outcome)}, concurrency=concurrency
+            )
             outcome.started = time.monotonic()
             outcome.seconds = await _drive(worker, ctx, deadline=max(120.0, 6 * outcome.ideal))
         _check(ctx, fake, outcome)
@@ -171,11 +176,13 @@ def _check(ctx: Context, fake: FakeSlack, outcome: Outcome) -> None:
     outcome.duplicated = sum(max(0, n - 1) for n in per_channel.values())
 
 
-async def main(intros: int, limit: float, error_rates: list[float], pacing: bool) -> None:
+async def main(
+    intros: int, limit: float, error_rates: list[float], pacing: bool, concurrency: int, latency: float
+) -> None:
     logging.basicConfig(level=logging.ERROR)  # the worker's line per failed message would drown the figures
-    print(f"Slack fan-out, machine: {machine()}")
+    print(f"Slack fan-out, machine: {machine()}; concurrency {concurrency}, latency {latency * 1000:.0f} ms")
     for rate in error_rates:
-        outcome = await fan_out(intros, limit, rate, pacing)
+        outcome = await fan_out(intros, limit, rate, pacing, concurrency, latency)
         print("\n".join(outcome.lines()), flush=True)
 
 
@@ -185,5 +192,9 @@ if __name__ == "__main__":
     parser.add_argument("--limit", type=float, default=200.0, help="calls a second per method")
     parser.add_argument("--error-rates", type=float, nargs="+", default=[0.0, 0.05])
     parser.add_argument("--no-pacing", action="store_true", help="hand every message the bare Retry-After")
+    parser.add_argument("--concurrency", type=int, default=1, help="the worker's sends in flight")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds each Slack call takes")
     args = parser.parse_args()
-    asyncio.run(main(args.intros, args.limit, args.error_rates, not args.no_pacing))
+    asyncio.run(
+        main(args.intros, args.limit, args.error_rates, not args.no_pacing, args.concurrency, args.latency)
+    )

@@ -1,13 +1,18 @@
 """The delivery worker: claim due outbox messages, send each through its platform, record what happened.
 
-Claims are leases, not held locks, so a worker that dies mid-batch only delays its
-messages until the lease runs out; a message is marked sent straight after its send, so
-at most those in flight (sent, or sent and waiting for their record) when a worker is
-killed can go out twice.
+A worker holds no more messages than it is sending: each of its `concurrency` lanes
+(one by default) claims one message, sends it, writes its record the moment the send
+returns, and only then claims the next. So a worker killed at any instant can have sent at
+most `concurrency` messages it never recorded, and those are the only ones sent again.
 
-Sends run on the event loop; every database transaction (the claim and each message's
-record) runs in a thread, so a slow or stalled database holds up delivery but never the
-loop that answers health checks and acknowledges Slack within its 3 seconds.
+Claims are leases, not held locks, taken in the worker's name (`owner`). A worker that
+dies leaves its leases behind; another worker may take those messages once the leases run
+out, and a worker starting under the same name (its successor: corridor_cli/worker_identity.py
+makes sure no two live processes share one) takes them back at once, on its first round.
+
+Sends run on the event loop; every database transaction (each claim and each record)
+runs in a thread, so a slow or stalled database holds up delivery but never the loop that
+answers health checks and acknowledges Slack within its 3 seconds.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -56,36 +62,39 @@ class DeliveryWorker:
         ctx: Context,
         notifiers: Mapping[str, Notifier],
         *,
+        owner: str | None = None,
         batch: int = 50,
-        concurrency: int = 8,
+        concurrency: int = 1,
         rng: random.Random | None = None,
     ) -> None:
+        if concurrency < 1:
+            raise ValueError("a delivery worker sends at least one message at a time")
         self.ctx = ctx
         self.notifiers = dict(notifiers)
+        # No name given: a fresh one, with no predecessor whose leases it could take back.
+        self.owner = owner or f"worker-{uuid.uuid4().hex}"
         self.batch = batch
         self.concurrency = concurrency
         self.rng = rng or random.Random()
+        self._predecessor_released = False
 
     async def deliver_due(self) -> DeliveryReport:
-        """One batch: whatever is due now, up to the batch size."""
-        messages = await asyncio.to_thread(self._claim)
+        """One round: up to `batch` messages that are due now, `concurrency` at a time."""
+        if not self._predecessor_released:
+            await asyncio.to_thread(self._release_predecessor)
         report = DeliveryReport()
-        if not messages:
-            return report
-        gate = asyncio.Semaphore(self.concurrency)
-        # The records are written one at a time, as they were when they ran on the loop:
-        # eight sends in flight then hold one thread and one connection, not eight taken
-        # from the pool that also serves the adapters' requests (and SQLite writes one at a
-        # time anyway). Made per batch because an asyncio lock belongs to one loop.
-        books = asyncio.Lock()
+        budget = [self.batch]
 
-        async def one(message: OutboxMessage) -> None:
-            async with gate:
+        async def lane() -> None:
+            while budget[0] > 0:
+                budget[0] -= 1
+                message = await asyncio.to_thread(self._claim_one)
+                if message is None:
+                    return
                 record = await self._send(message)
-                async with books:
-                    report.add(await asyncio.to_thread(record))
+                report.add(await asyncio.to_thread(record))
 
-        await asyncio.gather(*(one(m) for m in messages))
+        await asyncio.gather(*(lane() for _ in range(min(self.concurrency, self.batch))))
         return report
 
     async def drain(self, max_batches: int = 10_000) -> DeliveryReport:
@@ -98,13 +107,21 @@ class DeliveryWorker:
             total.add(report)
         return total
 
-    def _claim(self) -> list[OutboxMessage]:
+    def _release_predecessor(self) -> None:
+        with self.ctx.uow() as uow:
+            released = uow.outbox.release_held_by(self.owner)
+            uow.commit()
+        self._predecessor_released = True
+        if released:
+            log.info("took back %d message(s) a previous %s was holding", released, self.owner)
+
+    def _claim_one(self) -> OutboxMessage | None:
         now = self.ctx.clock.now()
         lease = now + timedelta(seconds=self.ctx.settings.delivery_lease_seconds)
         with self.ctx.uow() as uow:
-            messages = uow.outbox.claim(now, lease, self.batch)
+            messages = uow.outbox.claim(now, lease, 1, self.owner)
             uow.commit()
-        return messages
+        return messages[0] if messages else None
 
     async def _send(self, message: OutboxMessage) -> Callable[[], DeliveryReport]:
         """Sends the message; returns the record of what happened, for a thread to write."""

@@ -225,6 +225,7 @@ class OutboxMessage(Stored):
     attempts: int = 0
     last_error: str | None = None
     claimed_until: datetime | None = None
+    claimed_by: str | None = None
     sent_at: datetime | None = None
     id: int | None = None
 

@@ -133,10 +133,18 @@ class OutboxRepository(Protocol):
     def add_if_absent(self, message: OutboxMessage) -> bool:
         """False (and nothing written) when a message with the same key exists."""
 
-    def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMessage]:
-        """Take up to `limit` due pending messages nobody holds, leasing them until lease_until.
+    def claim(self, now: datetime, lease_until: datetime, limit: int, owner: str) -> list[OutboxMessage]:
+        """Take up to `limit` due pending messages nobody holds, leasing them to `owner` until
+        lease_until.
 
         On PostgreSQL this uses FOR UPDATE SKIP LOCKED so that workers never share a row.
+        """
+
+    def release_held_by(self, owner: str) -> int:
+        """End every lease `owner` holds, however long it had to run; returns how many.
+
+        For a worker starting up under its predecessor's identity: that process is gone, so
+        its messages are due again now rather than when their leases run out.
         """
 
     def add_many_if_absent(self, messages: Sequence[OutboxMessage]) -> int:

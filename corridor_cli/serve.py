@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ from adapters.slack.config import SlackConfig
 from adapters.teams.config import TeamsConfig
 from bot.context import Context
 from bot.delivery import DeliveryWorker
-from corridor_cli.wiring import build_context, slack_adapter, teams_adapter
+from corridor_cli.wiring import build_context, hold_delivery_name, slack_adapter, teams_adapter
 from scheduler.jobs import Jobs
 from scheduler.service import build_scheduler
 
@@ -36,7 +37,19 @@ def platform_adapters(ctx: Context, env: Mapping[str, str]) -> list[SlackAdapter
     return adapters
 
 
+# How long a thread may hold the GIL while another waits (Python's default: 5 ms). The event
+# loop gives the GIL up at every socket call; with the core's threads busy it then waited up
+# to 5 ms each time to get it back, which showed as acks and replies seconds late under a
+# burst (bench/RESULTS.md, `bench.slack_burst`). A shorter turn costs a little more switching.
+SWITCH_INTERVAL_SECONDS = 0.0005
+
+
+def share_the_interpreter() -> None:
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+
+
 async def serve(settings) -> int:
+    share_the_interpreter()
     stop = _stop_on_signals()  # before anything slow, so a SIGTERM during start-up is clean
     # Opening the database (migrating SQLite) waits on it: off the loop, like every later call.
     ctx = await asyncio.to_thread(
@@ -57,7 +70,15 @@ async def serve(settings) -> int:
     await runner.setup()
     await web.TCPSite(runner, port=settings.port).start()
     log.info("listening on port %d", settings.port)
-    worker = DeliveryWorker(ctx, {a.notifier.platform: a.notifier for a in adapters})
+    # A name no other live process holds, so this worker may take back its predecessor's leases.
+    held = await asyncio.to_thread(hold_delivery_name, ctx, settings.worker_name)
+    log.info("delivering as worker %s, %d message(s) at a time", held.name, settings.delivery_concurrency)
+    worker = DeliveryWorker(
+        ctx,
+        {a.notifier.platform: a.notifier for a in adapters},
+        owner=held.name,
+        concurrency=settings.delivery_concurrency,
+    )
     jobs = Jobs(ctx, worker)
     await asyncio.to_thread(jobs.catch_up)
     scheduler = build_scheduler(jobs, settings.delivery_interval)
@@ -72,6 +93,7 @@ async def serve(settings) -> int:
         for adapter in adapters:
             await adapter.close()
         await runner.cleanup()
+        held.release()
     return 0
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import time
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -35,6 +36,7 @@ DEFAULTS = {
     "CORRIDOR_OUTBOX_RETENTION_DAYS": "30",
     "CORRIDOR_LEAVER_RETENTION_DAYS": "90",
     "CORRIDOR_DELIVERY_INTERVAL_SECONDS": "2",
+    "CORRIDOR_DELIVERY_CONCURRENCY": "1",
     "CORRIDOR_PORT": "3000",
     "CORRIDOR_LOG_LEVEL": "INFO",
 }
@@ -50,6 +52,10 @@ class Settings:
     env: Mapping[str, str]
     # Where the erasure register's key lives; None: beside a SQLite file (corridor_cli/erasure_key.py).
     erasure_key_file: str | None = None
+    # Messages the delivery worker sends at once: a worker killed mid-send repeats at most these.
+    delivery_concurrency: int = 1
+    # The name the worker's outbox leases carry (storage/worker_names.py): the host's by default.
+    worker_name: str = field(default_factory=socket.gethostname)
 
 
 def load(env: Mapping[str, str] | None = None) -> Settings:
@@ -83,6 +89,8 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         engine=engine,
         env=env,
         erasure_key_file=(env.get("CORRIDOR_ERASURE_KEY_FILE") or "").strip() or None,
+        delivery_concurrency=_int(value, "CORRIDOR_DELIVERY_CONCURRENCY", 1, 16),
+        worker_name=_worker_name(env.get("CORRIDOR_WORKER_NAME")),
     )
 
 
@@ -101,6 +109,15 @@ def _float(value: dict[str, str], name: str, low: float, high: float) -> float:
     if not low <= number <= high:
         raise CorridorError(f"{name} must be a number of seconds from {low} to {high}, not '{value[name]}'.")
     return number
+
+
+def _worker_name(text: str | None) -> str:
+    name = (text or "").strip() or socket.gethostname() or "corridor"
+    if len(name) > 200 or not name.isprintable():
+        raise CorridorError(
+            "CORRIDOR_WORKER_NAME must be printable text of at most 200 characters, such as the host's name."
+        )
+    return name
 
 
 def _time(value: dict[str, str], name: str) -> time:

@@ -189,6 +189,9 @@ outbox = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("next_attempt_at", UtcDateTime, nullable=False),
     Column("claimed_until", UtcDateTime),
+    # The delivery worker holding the lease (corridor_cli/worker_identity.py): on start-up a
+    # worker takes back its own predecessor's leases at once instead of waiting them out.
+    Column("claimed_by", String(IDENTIFIER)),
     Column("sent_at", UtcDateTime),
     one_of("status", OutboxStatus),
 )

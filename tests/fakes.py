@@ -296,7 +296,7 @@ class FakeOutbox(_Repo):
     def add_many_if_absent(self, messages):
         return sum(self.add_if_absent(m) for m in messages)
 
-    def claim(self, now, lease_until, limit):
+    def claim(self, now, lease_until, limit, owner):
         due = [
             m
             for m in sorted(self.s.outbox.values(), key=lambda m: m.id)
@@ -305,22 +305,29 @@ class FakeOutbox(_Repo):
             and (m.claimed_until is None or m.claimed_until <= now)
         ][:limit]
         for message in due:
-            message.claimed_until = lease_until
+            message.claimed_until, message.claimed_by = lease_until, owner
         return [replace(m) for m in due]
+
+    def release_held_by(self, owner):
+        held = [m for m in self.s.outbox.values() if m.claimed_by == owner and m.claimed_until]
+        for message in held:
+            message.claimed_until = message.claimed_by = None
+        return len(held)
 
     def mark_sent(self, message_id, at):
         message = self.s.outbox[message_id]
         message.status, message.sent_at, message.claimed_until = OutboxStatus.SENT, at, None
+        message.claimed_by = None
 
     def mark_retry(self, message_id, attempts, next_at, error):
         message = self.s.outbox[message_id]
         message.attempts, message.next_attempt_at, message.last_error = attempts, next_at, error
-        message.claimed_until = None
+        message.claimed_until = message.claimed_by = None
 
     def mark_failed(self, message_id, attempts, error):
         message = self.s.outbox[message_id]
         message.status, message.attempts, message.last_error = OutboxStatus.FAILED, attempts, error
-        message.claimed_until = None
+        message.claimed_until = message.claimed_by = None
 
     def counts(self, programme_id):
         counts = {status.value: 0 for status in OutboxStatus}

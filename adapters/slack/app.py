@@ -32,6 +32,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.quiet import QuietWarnings
 from adapters.slack.config import SlackConfig
 from adapters.slack.core import Core
 from adapters.slack.failures import error_code
@@ -39,7 +40,6 @@ from adapters.slack.interactions import Interactions
 from adapters.slack.listeners import register
 from adapters.slack.notifier import Backoff, SlackNotifier
 from adapters.slack.people import Directory, Senders
-from adapters.slack.quiet import QuietWarnings
 from adapters.slack.replays import TICKET, Replays, Ticket
 from adapters.slack.shapes import Malformed, parse
 from adapters.slack.signing import Signed, Unsigned, verify
@@ -77,7 +77,7 @@ class SlackAdapter:
         self.notifier = SlackNotifier(web_client(config, retries=False), state, clock, backoff=backoff)
         self.background = Background()
         senders = Senders(Directory(self.client), config)
-        core = Core(config.core_threads)
+        core = Core(config.core_threads or 1)
         self.interactions = Interactions(chat, self.client, senders, core)
         self.bolt = AsyncApp(
             client=self.client,

@@ -23,7 +23,8 @@ class SlackConfig:
     api_url: str = DEFAULT_API_URL
     organisers: frozenset[str] = frozenset()
     digest_channel: str | None = None
-    core_threads: int = 1
+    # None: the composition root chooses by database (corridor_cli/wiring.py, bench/RESULTS.md).
+    core_threads: int | None = None
 
     @property
     def socket_mode(self) -> bool:
@@ -109,9 +110,9 @@ def _ids(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def _threads(text: str | None) -> int:
+def _threads(text: str | None) -> int | None:
     if text is None:
-        return 1
+        return None
     if not text.isdigit() or not 1 <= int(text) <= 32:
         raise CorridorError("CORRIDOR_SLACK_CORE_THREADS should be a whole number from 1 to 32.")
     return int(text)

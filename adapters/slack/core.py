@@ -18,6 +18,7 @@ T = TypeVar("T")
 
 class Core:
     def __init__(self, threads: int = 1):
+        self.threads = threads
         self._gate = asyncio.Semaphore(threads)
 
     async def __call__(self, function: Callable[..., T], *args) -> T:

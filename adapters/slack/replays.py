@@ -12,8 +12,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from adapters.quiet import QuietWarnings
 from adapters.slack.core import Core
-from adapters.slack.quiet import QuietWarnings
 from bot.gateway import SeenRequests
 
 log = logging.getLogger("corridor.slack")

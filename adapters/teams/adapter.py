@@ -76,15 +76,15 @@ class TeamsAdapter:
             return web.Response(status=415, text="Bot Framework activities are JSON.")
         problem = await _not_an_activity(request)
         if problem is not None:
-            log.warning("Teams request refused with 400: %s", problem)
+            self.auth.warnings.warn(f"Teams request refused with 400: {problem}")
             return web.Response(status=400, text="Not a Bot Framework activity.")
         try:
             response = await self.cloud.process(request, self.bot)
         except web.HTTPException:
             raise
         except Exception as error:  # the SDK could not read the activity: the sender's fault
-            log.warning(
-                "Teams request refused with 400: the SDK could not read it (%s)", type(error).__name__
+            self.auth.warnings.warn(
+                f"Teams request refused with 400: the SDK could not read it ({type(error).__name__})"
             )
             return web.Response(status=400, text="Not a Bot Framework activity.")
         return response or web.Response(status=201)

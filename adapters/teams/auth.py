@@ -38,6 +38,7 @@ from botframework.connector.auth import (
     UserTokenClient,
 )
 
+from adapters.quiet import QuietWarnings
 from adapters.teams.config import TeamsConfig
 from adapters.teams.gate import refusal
 from adapters.teams.tokens import Refused, TokenCheck
@@ -100,13 +101,15 @@ class CorridorAuthentication(ConfigurationBotFrameworkAuthentication):
             emulator_metadata_url=emulator_metadata_url,
             timeout=token_timeout,
         )
+        # Refusals are anyone's to send: one line per reason a minute (the endpoint shares it).
+        self.warnings = QuietWarnings(log)
         self._clients: dict[tuple[str, str | None], ConnectorClient] = {}
         self._token_clients: dict[str | None, UserTokenClient] = {}
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
         refused = refusal(activity, self.config)
         if refused is not None:  # before the token: nothing is fetched, and nothing sent, for it
-            log.warning("Teams request refused with 401: %s", refused)
+            self.warnings.warn(f"Teams request refused with 401: {refused}")
             raise PermissionError(refused)
         if not auth_header and not self.config.authenticated:  # dev mode: the SDK's anonymous identity
             result = await super().authenticate_request(activity, auth_header)
@@ -130,7 +133,7 @@ class CorridorAuthentication(ConfigurationBotFrameworkAuthentication):
             reason = refusal.reason
         except Exception as problem:  # a token shaped to trip the checks is still only a refusal
             reason = f"the token could not be checked ({type(problem).__name__})"
-        log.warning("Teams request refused with 401: %s", reason)
+        self.warnings.warn(f"Teams request refused with 401: {reason}")
         raise PermissionError(reason)
 
     def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:

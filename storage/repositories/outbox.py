@@ -29,6 +29,7 @@ def _message(row: Row[Any]) -> OutboxMessage:
         attempts=row.attempts,
         last_error=row.last_error,
         claimed_until=row.claimed_until,
+        claimed_by=row.claimed_by,
         sent_at=row.sent_at,
         id=row.id,
     )
@@ -48,6 +49,7 @@ def _values(message: OutboxMessage) -> dict[str, Any]:
         "created_at": message.created_at,
         "next_attempt_at": message.next_attempt_at,
         "claimed_until": message.claimed_until,
+        "claimed_by": message.claimed_by,
         "sent_at": message.sent_at,
     }
 
@@ -74,7 +76,7 @@ class SqlOutboxRepository:
             return 0
         return insert_outbox_if_absent(self._session, [_values(message) for message in messages])
 
-    def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMessage]:
+    def claim(self, now: datetime, lease_until: datetime, limit: int, owner: str) -> list[OutboxMessage]:
         # SKIP LOCKED lets PostgreSQL workers pass over rows another worker is claiming;
         # SQLite renders no FOR UPDATE, and needs none: its write lock lets one claimer in at a time.
         due = (
@@ -91,16 +93,34 @@ class SqlOutboxRepository:
         ids = list(self._session.scalars(due))
         if not ids:
             return []
-        lease = update(outbox).where(outbox.c.id.in_(ids)).values(claimed_until=lease_until).returning(outbox)
+        lease = (
+            update(outbox)
+            .where(outbox.c.id.in_(ids))
+            .values(claimed_until=lease_until, claimed_by=owner)
+            .returning(outbox)
+        )
         claimed = [_message(row) for row in self._session.execute(lease)]
         return sorted(claimed, key=lambda message: message.saved_id)
 
+    def release_held_by(self, owner: str) -> int:
+        statement = (
+            update(outbox)
+            .where(outbox.c.claimed_by == owner, outbox.c.claimed_until.is_not(None))
+            .values(claimed_until=None, claimed_by=None)
+        )
+        return rows_touched(self._session.execute(statement))
+
     def mark_sent(self, message_id: int, at: datetime) -> None:
-        self._set(message_id, status=OutboxStatus.SENT.value, sent_at=at, claimed_until=None)
+        self._set(message_id, status=OutboxStatus.SENT.value, sent_at=at, claimed_until=None, claimed_by=None)
 
     def mark_retry(self, message_id: int, attempts: int, next_at: datetime, error: str) -> None:
         self._set(
-            message_id, attempts=attempts, next_attempt_at=next_at, last_error=error, claimed_until=None
+            message_id,
+            attempts=attempts,
+            next_attempt_at=next_at,
+            last_error=error,
+            claimed_until=None,
+            claimed_by=None,
         )
 
     def mark_failed(self, message_id: int, attempts: int, error: str) -> None:
@@ -110,6 +130,7 @@ class SqlOutboxRepository:
             attempts=attempts,
             last_error=error,
             claimed_until=None,
+            claimed_by=None,
         )
 
     def _set(self, message_id: int, **values: Any) -> None:

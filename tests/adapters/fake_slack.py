@@ -101,6 +101,8 @@ class FakeSlack:
         self._ids = itertools.count(1)
         self._server: LoopbackServer | None = None
         self.url = ""
+        # Seconds each Web API call takes, for benches: the round trip to the real Slack.
+        self.latency = 0.0
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -221,6 +223,8 @@ class FakeSlack:
         token = _token(request, args)
         call = Call(method, args)
         self.calls.append(call)
+        if self.latency:
+            await asyncio.sleep(self.latency)
         expected = self.app_token if method == "apps.connections.open" else self.bot_token
         if token is None:
             return _answer(call, {"ok": False, "error": "not_authed"})

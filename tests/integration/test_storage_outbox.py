@@ -35,7 +35,7 @@ def queue(uow_factory, messages: list[OutboxMessage]) -> int:
 
 def claim(uow_factory, at: datetime, limit: int = 100) -> list[OutboxMessage]:
     with uow_factory() as uow:
-        claimed = uow.outbox.claim(at, at + LEASE, limit)
+        claimed = uow.outbox.claim(at, at + LEASE, limit, "test-worker")
         uow.commit()
     return claimed
 
@@ -70,6 +70,7 @@ def test_a_queued_message_reads_back_exactly(uow_factory, hospital):
     assert (claimed.attempts, claimed.last_error, claimed.sent_at) == (0, None, None)
     assert claimed.created_at == NOW and claimed.created_at.tzinfo is not None
     assert claimed.claimed_until == NOW + LEASE
+    assert claimed.claimed_by == "test-worker"
 
 
 def test_a_whole_rounds_messages_are_queued_once_and_in_order(uow_factory, hospital):
@@ -137,7 +138,7 @@ def test_skip_locked_passes_over_rows_another_worker_is_still_claiming(uow_facto
 
     def first_worker() -> None:
         with uow_factory() as uow:
-            claims["first"] = [m.key for m in uow.outbox.claim(NOW, NOW + LEASE, 4)]
+            claims["first"] = [m.key for m in uow.outbox.claim(NOW, NOW + LEASE, 4, "test-worker")]
             first_has_claimed.set()
             # Hold the row locks, uncommitted, while the second worker claims.
             second_is_done.wait(10)
@@ -147,7 +148,7 @@ def test_skip_locked_passes_over_rows_another_worker_is_still_claiming(uow_facto
     thread.start()
     assert first_has_claimed.wait(10)
     with uow_factory() as uow:
-        claims["second"] = [m.key for m in uow.outbox.claim(NOW, NOW + LEASE, 4)]
+        claims["second"] = [m.key for m in uow.outbox.claim(NOW, NOW + LEASE, 4, "test-worker")]
         uow.commit()
     second_is_done.set()
     thread.join(10)

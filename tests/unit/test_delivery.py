@@ -115,3 +115,47 @@ def test_the_jitter_on_a_platforms_retry_after_is_small():
     rng = random.Random(3)
     waits = [backoff(1, 30, settings, rng) for _ in range(200)]
     assert min(waits) >= 30 and max(waits) <= 31
+
+
+class WatchingNotifier:
+    """Notes, at each send, which messages are leased and which are already marked sent."""
+
+    platform = "console"
+
+    def __init__(self, hospital):
+        self.hospital = hospital
+        self.seen = []
+
+    async def send(self, message):
+        outbox = self.hospital.outbox()
+        leased = sorted(m.id for m in outbox if m.claimed_until is not None)
+        self.seen.append((message.id, leased, sum(m.status.value == "sent" for m in outbox)))
+        return Delivered()
+
+
+def test_a_worker_holds_only_the_message_it_is_sending_and_records_it_before_the_next(hospital):
+    for name in ("amara", "chloe"):
+        hospital.join(name, "clinician")
+    hospital.join("ben", "manager")
+    hospital.chat.send("ben", "capacity 2")
+    run_round(hospital.ctx)
+    notifier = WatchingNotifier(hospital)
+    assert asyncio.run(DeliveryWorker(hospital.ctx, {"console": notifier}).drain()).sent == 4
+    assert [leased for _, leased, _ in notifier.seen] == [[sent] for sent, _, _ in notifier.seen]
+    assert [already for _, _, already in notifier.seen] == list(range(4))
+
+
+def test_a_restarted_worker_takes_back_its_predecessors_leases_at_once_but_not_another_workers(hospital):
+    _queued(hospital)
+    lease = hospital.clock.now() + timedelta(seconds=hospital.ctx.settings.delivery_lease_seconds)
+    with hospital.ctx.uow() as uow:  # two workers die holding one message each
+        first = uow.outbox.claim(hospital.clock.now(), lease, 1, "ward-host")
+        second = uow.outbox.claim(hospital.clock.now(), lease, 1, "other-host")
+        uow.commit()
+    notifier = ScriptedNotifier()
+    restarted = DeliveryWorker(hospital.ctx, {"console": notifier}, owner="ward-host")
+    assert asyncio.run(restarted.drain()).sent == 1
+    assert notifier.calls == [first[0].key]
+    hospital.clock.advance(seconds=hospital.ctx.settings.delivery_lease_seconds)
+    assert asyncio.run(restarted.drain()).sent == 1, "another worker's lease is waited out"
+    assert notifier.calls == [first[0].key, second[0].key]

@@ -1,6 +1,7 @@
 """Settings are checked at start-up; secrets never reach a log line."""
 
 import logging
+import socket
 
 import pytest
 
@@ -20,6 +21,13 @@ def test_defaults_are_those_the_readme_lists():
         "Europe/London",
     )
     assert (engine.followup_after_days, engine.repeat_window, engine.max_attempts) == (3, 12, 8)
+    assert settings.delivery_concurrency == 1
+    assert settings.worker_name == socket.gethostname()
+
+
+def test_the_delivery_worker_can_be_named_and_widened():
+    settings = load({"CORRIDOR_WORKER_NAME": " ward-7-server ", "CORRIDOR_DELIVERY_CONCURRENCY": "4"})
+    assert (settings.worker_name, settings.delivery_concurrency) == ("ward-7-server", 4)
 
 
 def test_organisers_and_digest_channel_come_from_the_environment():
@@ -38,6 +46,13 @@ def test_organisers_and_digest_channel_come_from_the_environment():
         ("CORRIDOR_TIMEZONE", "Mars/Olympus", "CORRIDOR_TIMEZONE must be a timezone name"),
         ("CORRIDOR_PORT", "99999", "CORRIDOR_PORT must be a whole number from 1 to 65535"),
         ("CORRIDOR_LOG_LEVEL", "chatty", "CORRIDOR_LOG_LEVEL must be"),
+        (
+            "CORRIDOR_DELIVERY_CONCURRENCY",
+            "0",
+            "CORRIDOR_DELIVERY_CONCURRENCY must be a whole number from 1 to 16",
+        ),
+        ("CORRIDOR_WORKER_NAME", "ward\x007", "CORRIDOR_WORKER_NAME must be printable text"),
+        ("CORRIDOR_WORKER_NAME", "w" * 201, "CORRIDOR_WORKER_NAME must be printable text of at most 200"),
     ],
 )
 def test_a_bad_setting_is_named_with_what_it_should_be(variable, value, complaint):

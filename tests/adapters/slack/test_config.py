@@ -93,7 +93,7 @@ def test_a_mistyped_organiser_or_channel_is_refused_the_same_way_with_or_without
 
 
 def test_core_threads():
-    assert SlackConfig.from_env(SECRETS).core_threads == 1
+    assert SlackConfig.from_env(SECRETS).core_threads is None  # the composition root chooses
     assert SlackConfig.from_env({**SECRETS, "CORRIDOR_SLACK_CORE_THREADS": "4"}).core_threads == 4
     with pytest.raises(CorridorError, match="CORRIDOR_SLACK_CORE_THREADS"):
         SlackConfig.from_env({**SECRETS, "CORRIDOR_SLACK_CORE_THREADS": "0"})

@@ -187,3 +187,48 @@ async def test_a_body_that_is_no_activity_gets_400_and_no_traceback(hospital, ca
     assert response.status in (400, 401)
     assert not any(r.exc_info for r in caplog.records)
     assert hospital.connector.calls == []
+
+
+def refusal_lines(caplog) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name.startswith("corridor") and "refused" in r.getMessage()]
+
+
+async def test_forty_refused_activities_write_one_line_per_reason_and_no_traceback(
+    connector, identity, caplog
+):
+    caplog.set_level(logging.INFO)
+    world = await world_with(
+        connector, identity, MICROSOFT_APP_TYPE="SingleTenant", MICROSOFT_APP_TENANT_ID=TENANT
+    )
+    try:
+        statuses = []
+        for _ in range(40):
+            activity = world.message(person("Amara"), "status")
+            activity["channelId"] = "webchat"
+            statuses.append((await world.post(activity, bearer(identity.token(APP_ID, connector.url))))[0])
+        for _ in range(40):
+            activity = world.message(person("Amara"), "status")
+            activity["channelData"] = {"tenant": {"id": ANOTHER_TENANT}}
+            activity["conversation"]["tenantId"] = ANOTHER_TENANT
+            statuses.append((await world.post(activity, bearer(identity.token(APP_ID, connector.url))))[0])
+        assert statuses == [401] * 80
+        assert connector.calls == []
+    finally:
+        await world.close()
+    lines = [r.getMessage() for r in refusal_lines(caplog)]
+    assert lines == [
+        "Teams request refused with 401: the activity is not from Teams",
+        "Teams request refused with 401: the activity is from a tenant this bot does not serve",
+    ], "the other 39 of each are counted, not written"
+    assert not any(r.exc_info for r in caplog.records)
+
+
+async def test_forty_bodies_that_are_no_activity_write_one_line(hospital, caplog):
+    caplog.set_level(logging.INFO)
+    for _ in range(40):
+        response = await hospital.client.post(
+            "/api/messages", data=NOT_ACTIVITIES["not JSON"], headers={"Content-Type": "application/json"}
+        )
+        assert response.status == 400
+    lines = [r.getMessage() for r in refusal_lines(caplog)]
+    assert lines == ["Teams request refused with 400: the body is not JSON"]

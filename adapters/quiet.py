@@ -1,7 +1,8 @@
 """Warnings about refused requests, one line each, and the same line at most once a minute.
 
 Anyone on the internet can send refused requests; without a limit they could fill the
-log. Repeats within the minute are counted and the count told with the next line.
+log. Repeats within the minute are counted and the count told with the next line. Shared
+by the Slack and Teams adapters, each with its own (one per endpoint).
 """
 
 from __future__ import annotations
