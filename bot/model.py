@@ -226,6 +226,8 @@ class OutboxMessage(Stored):
     last_error: str | None = None
     claimed_until: datetime | None = None
     sent_at: datetime | None = None
+    # Where the platform keeps the posted copy (bot.ports.Delivered.ref), for rewriting it later.
+    delivered_ref: str | None = None
     id: int | None = None
 
 

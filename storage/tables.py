@@ -190,6 +190,8 @@ outbox = Table(
     Column("next_attempt_at", UtcDateTime, nullable=False),
     Column("claimed_until", UtcDateTime),
     Column("sent_at", UtcDateTime),
+    # The platform's reference to the posted copy (Slack channel/ts, Teams conversation/activity).
+    Column("delivered_ref", Text),
     one_of("status", OutboxStatus),
 )
 # The delivery worker's question ("what is due?") and the organiser's ("how many failed?").

@@ -30,6 +30,7 @@ def _message(row: Row[Any]) -> OutboxMessage:
         last_error=row.last_error,
         claimed_until=row.claimed_until,
         sent_at=row.sent_at,
+        delivered_ref=row.delivered_ref,
         id=row.id,
     )
 
@@ -49,6 +50,7 @@ def _values(message: OutboxMessage) -> dict[str, Any]:
         "next_attempt_at": message.next_attempt_at,
         "claimed_until": message.claimed_until,
         "sent_at": message.sent_at,
+        "delivered_ref": message.delivered_ref,
     }
 
 
@@ -95,8 +97,10 @@ class SqlOutboxRepository:
         claimed = [_message(row) for row in self._session.execute(lease)]
         return sorted(claimed, key=lambda message: message.saved_id)
 
-    def mark_sent(self, message_id: int, at: datetime) -> None:
-        self._set(message_id, status=OutboxStatus.SENT.value, sent_at=at, claimed_until=None)
+    def mark_sent(self, message_id: int, at: datetime, ref: str | None = None) -> None:
+        self._set(
+            message_id, status=OutboxStatus.SENT.value, sent_at=at, claimed_until=None, delivered_ref=ref
+        )
 
     def mark_retry(self, message_id: int, attempts: int, next_at: datetime, error: str) -> None:
         self._set(
@@ -124,6 +128,14 @@ class SqlOutboxRepository:
         totals = {status.value: 0 for status in OutboxStatus}
         totals.update(self._session.execute(query).all())
         return totals
+
+    def failed_count(self, programme_id: int, kind: str) -> int:
+        query = select(func.count()).where(
+            outbox.c.programme_id == programme_id,
+            outbox.c.kind == kind,
+            outbox.c.status == OutboxStatus.FAILED.value,
+        )
+        return self._session.execute(query).scalar_one()
 
     def failed(self, programme_id: int, limit: int = 20) -> list[OutboxMessage]:
         query = (
