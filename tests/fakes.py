@@ -121,6 +121,10 @@ class FakeSites(_Repo):
         self.s.sites[site.id] = site
         return site
 
+    def add_many(self, new_sites):
+        for site in new_sites:
+            self.add(site)
+
     def get(self, site_id):
         return self.s.sites.get(site_id)
 
@@ -140,6 +144,10 @@ class FakePlaces(_Repo):
         place.id = self.s.new_id()
         self.s.places[place.id] = place
         return place
+
+    def add_many(self, new_places):
+        for place in new_places:
+            self.add(place)
 
     def get(self, place_id):
         return self.s.places.get(place_id)
@@ -173,6 +181,10 @@ class FakeParticipants(_Repo):
         participant.id = self.s.new_id()
         self.s.participants[participant.id] = participant
         return participant
+
+    def add_many(self, people):
+        for participant in people:
+            self.add(participant)
 
     def save(self, participant):
         self.s.participants[participant.id] = participant
