@@ -11,6 +11,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.context import Context, default_programme, programme_settings_in
 from bot.erasure_register import digests_of
@@ -364,23 +365,24 @@ def enrol_staff(
     sites = {site.name: site for site in uow.sites.list(programme_id)}
     weeks = programme_settings_in(uow, ctx.settings).cadence_weeks
     new: list[Participant] = []
+    now = ctx.clock.now()  # one moment for the whole list, as one transaction writes it
     for index, row in enumerate(rows):
         if index in erased:
             continue
         person = known.get((row.platform, row.user_id))
         if person is None:
-            new.append(_participant(programme_id, row, site_ids[row.site], ctx))
+            new.append(_participant(programme_id, row, site_ids[row.site], now))
             continue
         if _update(person, row, site_ids[row.site]):
             uow.participants.save(person)
         updated += 1
     uow.participants.add_many(new)
     # They never chose Corridor: before any intro, say what it is and how to leave.
-    welcome_all(uow, programme_id, new, sites, ctx.clock.now(), weeks)
+    welcome_all(uow, programme_id, new, sites, now, weeks)
     return StaffImport(len(new), updated, len(erased))
 
 
-def _participant(programme_id: int, row: StaffRow, site_id: int, ctx: Context) -> Participant:
+def _participant(programme_id: int, row: StaffRow, site_id: int, now: datetime) -> Participant:
     return Participant(
         programme_id=programme_id,
         platform=row.platform,
@@ -391,7 +393,7 @@ def _participant(programme_id: int, row: StaffRow, site_id: int, ctx: Context) -
         site_id=site_id,
         department=row.department,
         capacity=row.capacity,
-        joined_at=ctx.clock.now(),
+        joined_at=now,
     )
 
 
