@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 from sqlalchemy import inspect, text
 
+from bot import programme as programme_settings
 from bot.context import default_programme
 from bot.dashboard.people import pause_person
 from bot.dashboard.signin import current_session, issue_link, start_session
@@ -84,6 +85,10 @@ def test_an_erased_organiser_leaves_no_sign_in_session_or_audit_who_behind(tmp_p
     organisers = {"console": frozenset({ORGANISER, AMARA.user_id})}
     week.ctx.settings = replace(week.ctx.settings, organisers=organisers)
     week.live()
+    with week.ctx.uow() as uow:  # as the Settings page saves the organisers list
+        saved = programme_settings.stored(uow, 1)
+        programme_settings.store(uow, 1, {**saved, "organisers": {"console": [ORGANISER, AMARA.user_id]}})
+        uow.commit()
     amara = Organiser("console", AMARA.user_id, AMARA.name)
     link = issue_link(week.ctx, amara)
     started = start_session(week.ctx, parse_qs(urlparse(link.url).query)["token"][0])
@@ -93,7 +98,7 @@ def test_an_erased_organiser_leaves_no_sign_in_session_or_audit_who_behind(tmp_p
     assert not pause_person(week.ctx, amara, _id_of(week, COLLEAGUES[0]), until).problems
     engine = week.ctx.uow.engine
     tables = {table for table, _, _ in _traces(engine, AMARA)}
-    assert {"sign_in_tokens", "organiser_sessions", "audit_log"} <= tables
+    assert {"sign_in_tokens", "organiser_sessions", "audit_log", "settings"} <= tables
 
     week.forget_amara()
 
@@ -103,6 +108,9 @@ def test_an_erased_organiser_leaves_no_sign_in_session_or_audit_who_behind(tmp_p
         (paused,) = [e for e in uow.audit.recent(1, 50) if e.action == "Paused a person"]
     assert paused.organiser.display_name == ERASED_NAME  # the change stays, made by an erased organiser
     assert COLLEAGUES[0].name in paused.detail
+    with week.ctx.uow() as uow:
+        # Olivia still organises.
+        assert programme_settings.stored(uow, 1)["organisers"] == {"console": [ORGANISER]}
 
 
 def test_the_audit_log_loses_her_name_but_not_a_longer_name_that_starts_the_same(uow_factory, hospital):
