@@ -109,7 +109,9 @@ def forget_me(ctx: Context, sender: Sender, command: c.ForgetMe) -> Reply:
         return Reply(
             "This erases your name, platform id, email and department from Corridor, and deletes the "
             "messages Corridor holds that name you. Your past pairings stay only as anonymous counts. "
-            "Messages already posted in this chat or your partner's cannot be unsent by Corridor. "
+            "The intros and follow-ups already posted to your partners are rewritten to say "
+            '"a colleague who has since left Corridor"; the copies in this chat stay yours to delete, '
+            "and anything someone copied or Slack or Teams would not let Corridor edit stays as it is. "
             "Staff-list imports will skip you from now on; type `join` if you ever want to come back. "
             "Are you sure?",
             [Button("Yes, forget me", "forget-me confirm", Intent.DANGER)],

@@ -129,7 +129,7 @@ class DeliveryWorker:
         try:
             if notifier is None:
                 raise RetryLater(f"no {message.platform} connection is configured")
-            await notifier.send(message)
+            delivered = await notifier.send(message)
         except RetryLater as problem:
             if problem.rate_limited:
                 return partial(self._wait_for_rate_limit, message, problem)
@@ -139,11 +139,12 @@ class DeliveryWorker:
         except Exception as problem:  # a bug or an unexpected transport error: retry, never lose
             log.exception("sending outbox message %s failed unexpectedly", message.id)
             return partial(self._retry, message, type(problem).__name__, None)
-        return partial(self._mark_sent, message)
+        return partial(self._mark_sent, message, delivered.ref)
 
-    def _mark_sent(self, message: OutboxMessage) -> DeliveryReport:
+    def _mark_sent(self, message: OutboxMessage, ref: str | None = None) -> DeliveryReport:
         with self.ctx.uow() as uow:
-            uow.outbox.mark_sent(_stored_id(message), self.ctx.clock.now())
+            # The platform's reference is kept so erasure can find and rewrite the posted copy.
+            uow.outbox.mark_sent(_stored_id(message), self.ctx.clock.now(), ref)
             uow.commit()
         return DeliveryReport(sent=1)
 

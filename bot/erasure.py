@@ -8,33 +8,44 @@ so past digests still add up), and capacity and pauses are cleared. The role sta
 pairs the counts are made of say who was the clinician and who the manager anyway.
 
 Messages that carried the person's details are deleted from the outbox, sent or not, and
-so is any platform state (a Teams conversation reference, a cached Slack group DM). The
-person's id and email go on the erasure register as keyed digests, so no import brings
-them back. The audit log keeps each organiser's change but no longer names the
-person. Copies already posted in Slack or Teams, and anything in logs, are beyond reach.
+so is any platform state (a Teams conversation reference, a cached Slack group DM). Copies
+already posted to someone else (the partner's intro and follow-up, a shared group DM) are
+rewritten through the outbox to name "a colleague who has since left Corridor"
+(bot/redaction.py); their own chat's copies stay with them. The person's id and email go
+on the erasure register as keyed digests, so no import brings them back. The audit log
+keeps each organiser's change but no longer names the person; if the person was an
+organiser, their sign-in links and sessions go (signing them out) and the audit log's
+"who" becomes an erased organiser. Anything in logs is beyond reach.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot import programme as programme_settings
 from bot.context import Context
 from bot.erasure_register import put_on_register
-from bot.model import ERASED_NAME, Participant, Site
+from bot.model import ERASED_NAME, Organiser, Participant, Site
 from bot.ports import UnitOfWork
+from bot.redaction import redaction_for
 
 
 def erase(uow: UnitOfWork, ctx: Context, person: Participant) -> int:
     """Returns how many outbox messages were removed."""
     put_on_register(uow, ctx, person)
     removed = 0
+    now = ctx.clock.now()
     for message in uow.outbox.mentioning(person.saved_id):
+        redaction = redaction_for(message, person.saved_id, now)
         uow.outbox.erase(message.saved_id)
+        if redaction is not None:
+            uow.outbox.add_if_absent(redaction)
         removed += 1
     uow.platform_state.delete_for(person.saved_id)
     # Organisers' changes named the person; the entries stay, the name goes.
     if person.display_name and person.display_name != ERASED_NAME:
         uow.audit.redact(person.programme_id, person.display_name, ERASED_NAME)
+    forget_organiser(uow, person)
     person.display_name = ERASED_NAME
     person.user_id = f"erased-{person.id}"
     person.workspace_id = ""
@@ -49,6 +60,22 @@ def erase(uow: UnitOfWork, ctx: Context, person: Participant) -> int:
     person.erased = True
     uow.participants.save(person)
     return removed
+
+
+def forget_organiser(uow: UnitOfWork, person: Participant) -> None:
+    """An organiser who asks to be forgotten: their sign-in links and sessions go (so they are
+    signed out), the audit log's "who" no longer names them, and the saved organisers list
+    drops their id. The changes they made stay, as an erased organiser's."""
+    uow.sign_ins.forget(person.platform, person.user_id)
+    uow.organiser_sessions.forget(person.platform, person.user_id)
+    erased = Organiser(person.platform, f"erased-{person.id}", ERASED_NAME)
+    uow.audit.forget_organiser(person.platform, person.user_id, erased)
+    saved = programme_settings.stored(uow, person.programme_id)
+    organisers = saved.get("organisers")
+    if isinstance(organisers, dict) and person.platform in organisers:
+        wanted = person.user_id.casefold()
+        organisers[person.platform] = [i for i in organisers[person.platform] if i.casefold() != wanted]
+        programme_settings.store(uow, person.programme_id, saved)
 
 
 def placeholder_site(uow: UnitOfWork, ctx: Context, programme_id: int) -> Site:

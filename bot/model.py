@@ -227,6 +227,8 @@ class OutboxMessage(Stored):
     claimed_until: datetime | None = None
     claimed_by: str | None = None
     sent_at: datetime | None = None
+    # Where the platform keeps the posted copy (bot.ports.Delivered.ref), for rewriting it later.
+    delivered_ref: str | None = None
     id: int | None = None
 
 

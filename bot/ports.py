@@ -16,6 +16,7 @@ from bot.model import (
     AuditEntry,
     DigestRecord,
     Exclusion,
+    Organiser,
     OrganiserSession,
     OutboxMessage,
     Outcome,
@@ -59,6 +60,9 @@ class SiteRepository(Protocol):
         """Case-insensitive match on the site's name."""
 
     def add(self, site: Site) -> Site: ...
+    def add_many(self, new_sites: Sequence[Site]) -> None:
+        """Bulk form of add for names known to be new (an import checks first); sets each id."""
+
     def get(self, site_id: int) -> Site | None: ...
     def save(self, site: Site) -> None: ...
 
@@ -66,6 +70,9 @@ class SiteRepository(Protocol):
 class PlaceRepository(Protocol):
     def list(self, programme_id: int) -> list[Place]: ...
     def add(self, place: Place) -> Place: ...
+    def add_many(self, new_places: Sequence[Place]) -> None:
+        """Bulk form of add; sets each id."""
+
     def get(self, place_id: int) -> Place | None: ...
     def save(self, place: Place) -> None: ...
 
@@ -75,6 +82,9 @@ class ParticipantRepository(Protocol):
     def find(self, programme_id: int, platform: str, user_id: str) -> Participant | None: ...
     def list(self, programme_id: int) -> list[Participant]: ...
     def add(self, participant: Participant) -> Participant: ...
+    def add_many(self, people: Sequence[Participant]) -> None:
+        """Bulk form of add for people known not to be enrolled (an import checks first); sets each id."""
+
     def save(self, participant: Participant) -> None: ...
     def get_many(self, ids: Iterable[int]) -> dict[int, Participant]: ...
 
@@ -150,11 +160,16 @@ class OutboxRepository(Protocol):
     def add_many_if_absent(self, messages: Sequence[OutboxMessage]) -> int:
         """Bulk form of add_if_absent (INSERT .. ON CONFLICT DO NOTHING); returns how many were new."""
 
-    def mark_sent(self, message_id: int, at: datetime) -> None: ...
+    def mark_sent(self, message_id: int, at: datetime, ref: str | None = None) -> None:
+        """`ref` is the platform's reference to the posted copy (Delivered.ref), kept for redaction."""
+
     def mark_retry(self, message_id: int, attempts: int, next_at: datetime, error: str) -> None: ...
     def mark_failed(self, message_id: int, attempts: int, error: str) -> None: ...
     def counts(self, programme_id: int) -> dict[str, int]: ...
     def failed(self, programme_id: int, limit: int = 20) -> list[OutboxMessage]: ...
+    def failed_count(self, programme_id: int, kind: str) -> int:
+        """How many messages of this kind were given up (e.g. redactions the platform refused)."""
+
     def mentioning(self, participant_id: int) -> list[OutboxMessage]: ...
     def erase(self, message_id: int) -> None:
         """Delete a message outright (used when the person it concerns asks to be forgotten)."""
@@ -311,11 +326,16 @@ class SignInTokenRepository(Protocol):
     def use(self, token_hash: str, at: datetime) -> bool:
         """Marks the token used; False when it already was (so two clicks never both sign in)."""
 
+    def forget(self, platform: str, user_id: str) -> int:
+        """Deletes every link issued to this organiser (ids compared without case); returns how many."""
+
 
 class OrganiserSessionRepository(Protocol):
     def add(self, session: OrganiserSession) -> None: ...
     def get(self, session_hash: str) -> OrganiserSession | None: ...
     def end(self, session_hash: str, at: datetime) -> None: ...
+    def forget(self, platform: str, user_id: str) -> int:
+        """Deletes this organiser's sessions, signing them out everywhere; returns how many."""
 
 
 class AuditRepository(Protocol):
@@ -324,4 +344,8 @@ class AuditRepository(Protocol):
         """Newest first."""
 
     def redact(self, programme_id: int, words: str, replacement: str) -> int:
-        """Replace `words` wherever an entry's detail names them (an erased person); returns how many."""
+        """Replace `words` wherever an entry's detail names them as a whole (an erased person's
+        name: "Sam" inside "Samira" stays); returns how many entries changed."""
+
+    def forget_organiser(self, platform: str, user_id: str, replacement: Organiser) -> int:
+        """Entries this organiser made now say `replacement` made them; returns how many."""

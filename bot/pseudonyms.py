@@ -9,7 +9,6 @@ in a staff list and "u103" typed by hand are one person.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 
@@ -47,4 +46,4 @@ class KeyedDigests:
 
     def digest(self, kind: str, value: str) -> str:
         message = f"{kind}\x00{value}".encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+        return hmac.digest(self._key, message, "sha256").hex()

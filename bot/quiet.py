@@ -84,6 +84,36 @@ def welcome(
     uow.outbox.add_many_if_absent([notice_message(programme_id, "once", notice, now)])
 
 
+WELCOMES_AT_ONCE = 5_000
+
+
+def welcome_all(
+    uow: UnitOfWork,
+    programme_id: int,
+    people: list[Participant],
+    sites: dict[str, Site],
+    now: datetime,
+    weeks: int = 1,
+) -> None:
+    """welcome for many at once (a staff list), queued in bulk inserts of a few thousand: each
+    message carries its words, so 100,000 at once would hold hundreds of megabytes."""
+    if not people:
+        return
+    by_id = {site.saved_id: site for site in sites.values()}
+    # The words are everyone's same: made once, each message differs only in its recipient.
+    first = welcome_notice(PersonCard.of(people[0], by_id), weeks)
+    words = first.to_payload()
+    for start in range(0, len(people), WELCOMES_AT_ONCE):
+        messages = []
+        for person in people[start : start + WELCOMES_AT_ONCE]:
+            card = PersonCard.of(person, by_id)
+            payload = {**words, "recipient": card.to_dict()}
+            messages.append(
+                to_one_person(programme_id, f"once:{first.topic}", first.kind, card, payload, now)
+            )
+        uow.outbox.add_many_if_absent(messages)
+
+
 def notice_message(programme_id: int, key: str, notice: Notice, now: datetime) -> OutboxMessage:
     topic = f"{key}:{notice.topic}"
     return to_one_person(programme_id, topic, notice.kind, notice.recipient, notice.to_payload(), now)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from bot.context import Context, default_programme
 from bot.digest import shown
 from bot.model import Role, Status
+from bot.redaction import refused_redactions
 from bot.wording import plural
 
 
@@ -20,6 +21,8 @@ class ProgrammeStats:
     last_round_pairs: int
     outbox: dict[str, int]
     failures: list[str] = field(default_factory=list)
+    # Posted copies naming an erased person that the platform would not let Corridor rewrite.
+    unredacted: int = 0
 
     def lines(self) -> list[str]:
         people = self.people
@@ -39,7 +42,16 @@ class ProgrammeStats:
             f"{out.get('failed', 0)} failed"
         )
         lines += [f"  failed: {failure}" for failure in self.failures]
+        if self.unredacted:
+            lines.append(f"Erasure: {_unredacted(self.unredacted)}")
         return lines
+
+
+def _unredacted(count: int) -> str:
+    return (
+        f"{plural(count, 'posted copy', 'posted copies')} naming an erased person could not be "
+        "redacted: the platform refused the edit"
+    )
 
 
 def programme_stats(ctx: Context) -> ProgrammeStats:
@@ -68,6 +80,7 @@ def programme_stats(ctx: Context) -> ProgrammeStats:
             last_round_pairs=len(pairs),
             outbox=uow.outbox.counts(programme.saved_id),
             failures=failures,
+            unredacted=refused_redactions(uow, programme.saved_id),
         )
 
 
@@ -82,4 +95,7 @@ def organiser_summary(ctx: Context) -> str:
         f"Messages: {stats.outbox.get('pending', 0)} waiting, {stats.outbox.get('failed', 0)} failed "
         "(details: `corridor status`).",
     ]
+    if stats.unredacted:
+        # A count of messages, not of people: it names nobody, so it is not suppressed.
+        lines.append(f"Erasure: {_unredacted(stats.unredacted)}.")
     return "\n".join(lines)

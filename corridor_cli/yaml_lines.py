@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 import yaml
 
@@ -27,11 +28,38 @@ class _NoAliases(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+# libyaml's parser when PyYAML was built with it: the pure-Python one takes most of a
+# 10,000-site import reading the file (bench/imports.py).
+_FAST: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+
+
+def _refuse_aliases(text: str, loader: type[yaml.CSafeLoader]) -> None:
+    """The alias check on libyaml's event stream: linear in the file, nothing built."""
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise _AliasRefused(
+                problem="it uses a YAML alias (*name); write each site and place out in full",
+                problem_mark=cast(yaml.Mark, event.start_mark),
+            )
+
+
+def _compose_and_build(text: str) -> tuple[yaml.Node | None, object]:
+    """The node tree (for line numbers) and the document built from that same tree, one parse."""
+    if _FAST is None:
+        root = yaml.compose(text, Loader=_NoAliases)
+        return root, yaml.safe_load(text)  # safe to build now: composing refused every alias
+    _refuse_aliases(text, _FAST)
+    loader = _FAST(text)
+    try:
+        root = loader.get_single_node()
+        return root, (loader.construct_document(root) if root is not None else None)
+    finally:
+        loader.dispose()
+
+
 def load_with_lines(text: str, filename: str) -> tuple[object, Callable[[str], int | None]]:
     try:
-        root = yaml.compose(text, Loader=_NoAliases)
-        # Safe to build now: composing refused every alias.
-        document = yaml.safe_load(text)
+        root, document = _compose_and_build(text)
     except _AliasRefused as problem:
         where = _where(problem)
         raise CorridorError(f"{filename} {where}: {problem.problem}; nothing was imported.") from None

@@ -193,6 +193,8 @@ outbox = Table(
     # worker takes back its own predecessor's leases at once instead of waiting them out.
     Column("claimed_by", String(IDENTIFIER)),
     Column("sent_at", UtcDateTime),
+    # The platform's reference to the posted copy (Slack channel/ts, Teams conversation/activity).
+    Column("delivered_ref", Text),
     one_of("status", OutboxStatus),
 )
 # The delivery worker's question ("what is due?") and the organiser's ("how many failed?").

@@ -31,6 +31,7 @@ from bot.model import (
     Site,
     SitOut,
 )
+from bot.redaction import whole_name
 
 
 class FakeClock:
@@ -120,6 +121,10 @@ class FakeSites(_Repo):
         self.s.sites[site.id] = site
         return site
 
+    def add_many(self, new_sites):
+        for site in new_sites:
+            self.add(site)
+
     def get(self, site_id):
         return self.s.sites.get(site_id)
 
@@ -139,6 +144,10 @@ class FakePlaces(_Repo):
         place.id = self.s.new_id()
         self.s.places[place.id] = place
         return place
+
+    def add_many(self, new_places):
+        for place in new_places:
+            self.add(place)
 
     def get(self, place_id):
         return self.s.places.get(place_id)
@@ -172,6 +181,10 @@ class FakeParticipants(_Repo):
         participant.id = self.s.new_id()
         self.s.participants[participant.id] = participant
         return participant
+
+    def add_many(self, people):
+        for participant in people:
+            self.add(participant)
 
     def save(self, participant):
         self.s.participants[participant.id] = participant
@@ -314,10 +327,11 @@ class FakeOutbox(_Repo):
             message.claimed_until = message.claimed_by = None
         return len(held)
 
-    def mark_sent(self, message_id, at):
+    def mark_sent(self, message_id, at, ref=None):
         message = self.s.outbox[message_id]
         message.status, message.sent_at, message.claimed_until = OutboxStatus.SENT, at, None
         message.claimed_by = None
+        message.delivered_ref = ref
 
     def mark_retry(self, message_id, attempts, next_at, error):
         message = self.s.outbox[message_id]
@@ -335,6 +349,12 @@ class FakeOutbox(_Repo):
             if message.programme_id == programme_id:
                 counts[message.status.value] += 1
         return counts
+
+    def failed_count(self, programme_id, kind):
+        return sum(
+            m.programme_id == programme_id and m.kind == kind and m.status is OutboxStatus.FAILED
+            for m in self.s.outbox.values()
+        )
 
     def failed(self, programme_id, limit=20):
         return [
@@ -409,6 +429,12 @@ class FakeSignIns(_Repo):
         token.used_at = at
         return True
 
+    def forget(self, platform, user_id):
+        theirs = [h for h, t in self.s.sign_ins.items() if _same_organiser(t.organiser, platform, user_id)]
+        for token_hash in theirs:
+            del self.s.sign_ins[token_hash]
+        return len(theirs)
+
 
 class FakeOrganiserSessions(_Repo):
     def add(self, session):
@@ -422,6 +448,17 @@ class FakeOrganiserSessions(_Repo):
         if session is not None and session.ended_at is None:
             session.ended_at = at
 
+    def forget(self, platform, user_id):
+        sessions = self.s.organiser_sessions
+        theirs = [h for h, found in sessions.items() if _same_organiser(found.organiser, platform, user_id)]
+        for session_hash in theirs:
+            del sessions[session_hash]
+        return len(theirs)
+
+
+def _same_organiser(organiser, platform, user_id):
+    return organiser.platform == platform and organiser.user_id.lower() == user_id.lower()
+
 
 class FakeAudit(_Repo):
     def add(self, entry):
@@ -433,10 +470,17 @@ class FakeAudit(_Repo):
         return sorted(mine, key=lambda e: (e.at, e.id), reverse=True)[:limit]
 
     def redact(self, programme_id, words, replacement):
-        named = [e for e in self.s.audit if e.programme_id == programme_id and words in e.detail]
+        pattern = whole_name(words)
+        named = [e for e in self.s.audit if e.programme_id == programme_id and pattern.search(e.detail)]
         for entry in named:
-            entry.detail = entry.detail.replace(words, replacement)
+            entry.detail = pattern.sub(lambda _: replacement, entry.detail)
         return len(named)
+
+    def forget_organiser(self, platform, user_id, replacement):
+        theirs = [e for e in self.s.audit if _same_organiser(e.organiser, platform, user_id)]
+        for entry in theirs:
+            entry.organiser = replacement
+        return len(theirs)
 
 
 class FakeErasureRegister(_Repo):

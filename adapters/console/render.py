@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.messages import DigestMessage, Intro, Notice, SitOutNotice, message_from_payload
+from bot.messages import DigestMessage, Intro, Notice, Redaction, SitOutNotice, message_from_payload
 
 
 def render(payload: dict) -> list[str]:
@@ -17,7 +17,7 @@ def render(payload: dict) -> list[str]:
         if message.buttons:
             lines.append("  buttons: " + " | ".join(f"[{b.label}]" for b in message.buttons))
         return lines
-    if isinstance(message, SitOutNotice):
+    if isinstance(message, SitOutNotice | Redaction):
         return [message.headline(), *message.lines()]
     assert isinstance(message, DigestMessage)
     return message.lines()
@@ -29,4 +29,6 @@ def addressees(payload: dict) -> str:
         return " & ".join(r.name for r in message.recipients)
     if isinstance(message, SitOutNotice | Notice):
         return message.recipient.name
+    if isinstance(message, Redaction):
+        return f"the copy at {message.ref}"
     return f"channel {message.channel or '(organisers)'}"

@@ -22,7 +22,15 @@ from adapters.slack.config import PLATFORM
 from adapters.slack.failures import NETWORK_ERRORS, failure_for, network_failure, unreachable
 from adapters.slack.pacing import Pacers
 from bot.gateway import PlatformStore, StateDocument
-from bot.messages import DigestMessage, Intro, Notice, PersonCard, SitOutNotice, message_from_payload
+from bot.messages import (
+    DigestMessage,
+    Intro,
+    Notice,
+    PersonCard,
+    Redaction,
+    SitOutNotice,
+    message_from_payload,
+)
 from bot.model import OutboxMessage
 from bot.ports import Clock, Delivered, PermanentFailure, RetryLater
 
@@ -62,6 +70,8 @@ class SlackNotifier:
                     return await self._sit_out(item, message.id)
                 case DigestMessage():
                     return await self._digest(item, message)
+                case Redaction():
+                    return await self._redact(item, message.id)
         except SlackApiError as error:
             raise failure_for(error) from None
         except NETWORK_ERRORS as error:
@@ -129,6 +139,23 @@ class SlackNotifier:
                 alt_txt=f"{digest.title}: pairs made and meetings confirmed, month by month",
             )
         return Delivered(ref=posted["ref"])
+
+    async def _redact(self, redaction: Redaction, ticket: Hashable) -> Delivered:
+        """Rewrite a posted intro or follow-up in place (chat.update). Slack's refusals
+        (message_not_found, cant_update_message, channel_not_found, edit_window_closed) are
+        permanent, so the outbox records them as copies that could not be redacted."""
+        channel, _, ts = redaction.ref.partition("/")
+        if not channel or not ts:
+            raise PermanentFailure("cant_update_message: the posted copy has no Slack reference")
+        rendered = render.redaction_message(redaction)
+        await self._paced(
+            "chat.update",
+            ticket,
+            lambda: self.client.chat_update(
+                channel=channel, ts=ts, text=rendered["text"], blocks=rendered["blocks"]
+            ),
+        )
+        return Delivered(ref=redaction.ref)
 
     async def _conversation(self, people: list[PersonCard], pair_id: int | None, ticket: Hashable) -> str:
         """The DM or group DM for these people, opened once and then remembered.

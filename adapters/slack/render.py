@@ -11,7 +11,16 @@ import re
 
 from bot.answers import Answer
 from bot.context import Reply
-from bot.messages import Button, DigestMessage, Intent, Intro, Notice, PersonCard, SitOutNotice
+from bot.messages import (
+    Button,
+    DigestMessage,
+    Intent,
+    Intro,
+    Notice,
+    PersonCard,
+    Redaction,
+    SitOutNotice,
+)
 from bot.status import PersonalStatus
 from bot.wording import command_spans
 
@@ -58,6 +67,12 @@ def sit_out_message(notice: SitOutNotice | Notice) -> dict:
     if isinstance(notice, Notice) and notice.buttons:
         blocks.append(actions(notice.buttons))
     return {"text": notice.headline(), "blocks": blocks}
+
+
+def redaction_message(redaction: Redaction) -> dict:
+    """What a posted intro says once someone in it is erased: no name, mention or button left."""
+    blocks = [header(redaction.headline()), *(section(line) for line in redaction.lines())]
+    return {"text": redaction.headline(), "blocks": blocks}
 
 
 def with_slash(text: str, commands: tuple[str, ...] | None = None) -> str:

@@ -23,6 +23,7 @@ from bot.messages import (
     Message,
     Notice,
     PersonCard,
+    Redaction,
     SitOutNotice,
 )
 from bot.people import JOIN_BUTTONS
@@ -221,12 +222,20 @@ def team_welcome_card() -> dict:
     return adaptive_card(body, fallback="Corridor is here")
 
 
+def redaction_card(redaction: Redaction) -> dict:
+    """A posted intro once someone in it is erased: no name, link or button left."""
+    body = [heading(redaction.headline()), *(text(line) for line in redaction.lines())]
+    return adaptive_card(body, [], fallback=redaction.headline())
+
+
 def render(message: Message) -> dict:
     """The card for an outbox message; on Teams an intro always has exactly one recipient."""
     if isinstance(message, Intro):
         return intro_card(message, message.recipients[0])
     if isinstance(message, SitOutNotice | Notice):
         return sit_out_card(message)
+    if isinstance(message, Redaction):
+        return redaction_card(message)
     return digest_card(message)
 
 

@@ -28,12 +28,22 @@ from adapters.teams.config import TeamsConfig
 from adapters.teams.failures import classify
 from adapters.teams.limiter import TeamsRateLimiter
 from bot.gateway import PlatformStore
-from bot.messages import DigestMessage, Intro, Message, PersonCard, message_from_payload
+from bot.messages import (
+    DigestMessage,
+    Intro,
+    Notice,
+    PersonCard,
+    Redaction,
+    SitOutNotice,
+    message_from_payload,
+)
 from bot.model import OutboxMessage
 from bot.ports import Delivered, PermanentFailure
 
 log = logging.getLogger("corridor.teams")
 TEAMS_CHANNEL = "msteams"
+# Between the conversation id and the activity id in a Teams reference (neither contains it).
+REF_SEPARATOR = "|"
 
 
 class TeamsNotifier:
@@ -55,16 +65,22 @@ class TeamsNotifier:
         content = message_from_payload(message.payload)
         activity = card_message(render(content), summary(content))
         try:
+            if isinstance(content, Redaction):
+                return await self._redact(content, activity)
             reference = await self._reference(content)
             async with self.limiter.slot(reference.conversation.id, references.tenant_of(reference) or "?"):
-                return Delivered(await self._continue(reference, activity))
+                posted = await self._continue(reference, activity)
+            # Kept by the outbox, so erasure can find this copy again and rewrite it.
+            return Delivered(f"{reference.conversation.id}{REF_SEPARATOR}{posted}" if posted else None)
         except Exception as error:
             outcome = classify(error)
             if outcome is None:
                 raise
             raise outcome from error
 
-    async def _reference(self, content: Message) -> ConversationReference:
+    async def _reference(
+        self, content: Intro | SitOutNotice | Notice | DigestMessage
+    ) -> ConversationReference:
         if isinstance(content, DigestMessage):
             found = await asyncio.to_thread(references.load_channel, self.state, content.channel)
             if found is None:
@@ -76,6 +92,40 @@ class TeamsNotifier:
         person = content.recipients[0] if isinstance(content, Intro) else content.recipient
         found = await asyncio.to_thread(references.load_person, self.state, person.user_id)
         return found if found is not None else await self._start_chat(person)
+
+    async def _redact(self, redaction: Redaction, activity: Activity) -> Delivered:
+        """Replace a posted intro or follow-up with its redacted card (PUT .../activities/{id}).
+        A 403 or 404 (the chat or the message is gone, the app removed) is permanent, so the
+        outbox records it as a copy that could not be redacted."""
+        conversation_id, _, activity_id = redaction.ref.rpartition(REF_SEPARATOR)
+        reader = redaction.reader_user_ids[0] if redaction.reader_user_ids else None
+        reference = await asyncio.to_thread(references.load_person, self.state, reader) if reader else None
+        if reference is None or not conversation_id or not activity_id:
+            raise PermanentFailure("Teams: no way back into the chat holding this copy")
+        reference.conversation = ConversationAccount(
+            id=conversation_id,
+            conversation_type=reference.conversation.conversation_type,
+            tenant_id=references.tenant_of(reference),
+        )
+        async with self.limiter.slot(conversation_id, references.tenant_of(reference) or "?"):
+            await self._update(reference, activity, activity_id)
+        return Delivered(redaction.ref)
+
+    async def _update(self, reference: ConversationReference, activity: Activity, activity_id: str) -> None:
+        result: dict = {}
+
+        async def update(turn: TurnContext) -> None:
+            try:
+                outgoing = TurnContext.apply_conversation_reference(activity, reference)
+                outgoing.id = activity_id
+                outgoing.reply_to_id = None
+                await turn.adapter.update_activity(turn, outgoing)
+            except Exception as error:
+                result["error"] = error
+
+        await self.adapter.continue_conversation(reference, update, self.config.app_id)
+        if "error" in result:
+            raise result["error"]
 
     async def _start_chat(self, person: PersonCard) -> ConversationReference:
         """Create the one-to-one chat with someone the bot has never heard from, and keep it."""

@@ -1,4 +1,5 @@
-"""Writing tens of thousands of rows at once: a weekly round's pairs and its outbox.
+"""Writing tens of thousands of rows at once: a weekly round's pairs and its outbox, an
+import's sites, places and participants.
 
 SQLAlchemy's batched INSERT .. RETURNING spends most of a 100,000-person round (50k pairs,
 100k messages) building parameters row by row, and on PostgreSQL far more again in psycopg
@@ -11,7 +12,7 @@ to hand them back in input order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import ARRAY, JSON, String, Table, any_, bindparam, func, insert, select, text
@@ -33,15 +34,27 @@ BULK_FROM = 500
 
 def insert_pairs(session: Session, rows: Rows) -> list[int]:
     """Insert pair rows and return their new ids, in the order of the rows given."""
+    return insert_with_ids(session, pairs, rows)
+
+
+def insert_with_ids(session: Session, table: Table, rows: Rows) -> list[int]:
+    """Insert rows into a table with a serial `id` and return the new ids, in the rows' order.
+
+    A uniqueness rule broken by the bulk path surfaces as the driver's IntegrityError (not
+    SQLAlchemy's); callers that promise a Conflict check beforehand, as the imports do."""
+    if not rows:
+        return []
     if len(rows) < BULK_FROM:
-        statement = insert(pairs).returning(pairs.c.id, sort_by_parameter_order=True)
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         return list(session.execute(statement, list(rows)).scalars())
-    ids = _reserve_ids(session, pairs, len(rows))
-    with_ids = [{**row, "id": new_id} for row, new_id in zip(rows, ids, strict=True)]
+    ids = _reserve_ids(session, table, len(rows))
+    # Made one at a time as the driver takes them: 100,000 participants never sit in memory twice.
+    with_ids = ({**row, "id": new_id} for row, new_id in zip(rows, ids, strict=True))
+    names = [*rows[0], "id"]
     if _is_postgresql(session):
-        _copy(session, pairs.name, with_ids, pairs)
+        _copy(session, table.name, with_ids, table, names)
     else:
-        _executemany(session, insert(pairs), with_ids, pairs)
+        _executemany(session, insert(table), with_ids, table, names)
     return ids
 
 
@@ -123,9 +136,16 @@ def _stage_outbox_if_absent(session: Session, rows: Rows) -> int:
     return inserted
 
 
-def _copy(session: Session, into: str, rows: Rows, typed_like: Table) -> None:
+def _copy(
+    session: Session,
+    into: str,
+    rows: Iterable[dict[str, Any]],
+    typed_like: Table,
+    names: list[str] | None = None,
+) -> None:
     """COPY rows (dicts sharing their keys) into a table whose columns are typed like `typed_like`'s."""
-    names = list(rows[0])
+    rows = rows if names is not None else list(rows)
+    names = names or list(next(iter(rows)))
     listed = ", ".join(f'"{name}"' for name in names)
     to_db = _row_converter(session, typed_like, names)
     with (
@@ -136,14 +156,21 @@ def _copy(session: Session, into: str, rows: Rows, typed_like: Table) -> None:
             copy.write_row(to_db(row))
 
 
-def _executemany(session: Session, statement: Any, rows: Rows, table: Table) -> int:
+def _executemany(
+    session: Session,
+    statement: Any,
+    rows: Iterable[dict[str, Any]],
+    table: Table,
+    names: list[str] | None = None,
+) -> int:
     """Run an INSERT for every row through the driver; return how many rows it wrote."""
-    names = list(rows[0])
+    rows = rows if names is not None else list(rows)
+    names = names or list(next(iter(rows)))
     compiled = statement.compile(dialect=session.get_bind().dialect, column_keys=names)
     to_db = _row_converter(session, table, list(compiled.positiontup))
     cursor = driver_connection(session).cursor()
     try:
-        cursor.executemany(str(compiled), [to_db(row) for row in rows])
+        cursor.executemany(str(compiled), (to_db(row) for row in rows))
         return cursor.rowcount  # sqlite3 sums it over the rows; skipped conflicts add nothing
     finally:
         cursor.close()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.model import AuditEntry, Organiser, OrganiserSession, SignInToken
+from bot.redaction import whole_name
 from storage.repositories._sql import rows_touched
 from storage.tables import audit_log, organiser_sessions, sign_in_tokens
 
@@ -23,6 +24,11 @@ def _organiser_values(organiser: Organiser) -> dict[str, str]:
         "user_id": organiser.user_id,
         "display_name": organiser.display_name,
     }
+
+
+def _of_organiser(table: Any, platform: str, user_id: str) -> Any:
+    # Platforms differ in the case they send ids in (Teams GUIDs, Slack U-ids): compare without it.
+    return (table.c.platform == platform) & (func.lower(table.c.user_id) == user_id.lower())
 
 
 class SqlSignInTokenRepository:
@@ -54,6 +60,10 @@ class SqlSignInTokenRepository:
             .values(used_at=at)
         )
         return rows_touched(self._session.execute(statement)) == 1
+
+    def forget(self, platform: str, user_id: str) -> int:
+        statement = delete(sign_in_tokens).where(_of_organiser(sign_in_tokens, platform, user_id))
+        return rows_touched(self._session.execute(statement))
 
 
 class SqlOrganiserSessionRepository:
@@ -87,6 +97,10 @@ class SqlOrganiserSessionRepository:
         )
         self._session.execute(statement)
 
+    def forget(self, platform: str, user_id: str) -> int:
+        statement = delete(organiser_sessions).where(_of_organiser(organiser_sessions, platform, user_id))
+        return rows_touched(self._session.execute(statement))
+
 
 class SqlAuditRepository:
     def __init__(self, session: Session):
@@ -117,10 +131,27 @@ class SqlAuditRepository:
         ]
 
     def redact(self, programme_id: int, words: str, replacement: str) -> int:
+        # SQL's LIKE finds the candidates; whether the words stand alone is decided here, the
+        # same way on SQLite and PostgreSQL.
+        candidates = select(audit_log.c.id, audit_log.c.detail).where(
+            audit_log.c.programme_id == programme_id,
+            audit_log.c.detail.contains(words, autoescape=True),
+        )
+        pattern = whole_name(words)
+        changed = 0
+        for entry_id, detail in self._session.execute(candidates).all():
+            redacted = pattern.sub(lambda _: replacement, detail)
+            if redacted != detail:
+                self._session.execute(
+                    update(audit_log).where(audit_log.c.id == entry_id).values(detail=redacted)
+                )
+                changed += 1
+        return changed
+
+    def forget_organiser(self, platform: str, user_id: str, replacement: Organiser) -> int:
         statement = (
             update(audit_log)
-            .where(audit_log.c.programme_id == programme_id)
-            .where(audit_log.c.detail.contains(words, autoescape=True))
-            .values(detail=func.replace(audit_log.c.detail, words, replacement))
+            .where(_of_organiser(audit_log, platform, user_id))
+            .values(_organiser_values(replacement))
         )
         return rows_touched(self._session.execute(statement))

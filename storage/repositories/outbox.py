@@ -31,6 +31,7 @@ def _message(row: Row[Any]) -> OutboxMessage:
         claimed_until=row.claimed_until,
         claimed_by=row.claimed_by,
         sent_at=row.sent_at,
+        delivered_ref=row.delivered_ref,
         id=row.id,
     )
 
@@ -51,6 +52,7 @@ def _values(message: OutboxMessage) -> dict[str, Any]:
         "claimed_until": message.claimed_until,
         "claimed_by": message.claimed_by,
         "sent_at": message.sent_at,
+        "delivered_ref": message.delivered_ref,
     }
 
 
@@ -110,8 +112,15 @@ class SqlOutboxRepository:
         )
         return rows_touched(self._session.execute(statement))
 
-    def mark_sent(self, message_id: int, at: datetime) -> None:
-        self._set(message_id, status=OutboxStatus.SENT.value, sent_at=at, claimed_until=None, claimed_by=None)
+    def mark_sent(self, message_id: int, at: datetime, ref: str | None = None) -> None:
+        self._set(
+            message_id,
+            status=OutboxStatus.SENT.value,
+            sent_at=at,
+            claimed_until=None,
+            claimed_by=None,
+            delivered_ref=ref,
+        )
 
     def mark_retry(self, message_id: int, attempts: int, next_at: datetime, error: str) -> None:
         self._set(
@@ -145,6 +154,14 @@ class SqlOutboxRepository:
         totals = {status.value: 0 for status in OutboxStatus}
         totals.update(self._session.execute(query).all())
         return totals
+
+    def failed_count(self, programme_id: int, kind: str) -> int:
+        query = select(func.count()).where(
+            outbox.c.programme_id == programme_id,
+            outbox.c.kind == kind,
+            outbox.c.status == OutboxStatus.FAILED.value,
+        )
+        return self._session.execute(query).scalar_one()
 
     def failed(self, programme_id: int, limit: int = 20) -> list[OutboxMessage]:
         query = (

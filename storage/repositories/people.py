@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Row, delete, insert, select, update
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.model import Exclusion, Participant, Place, PlaceKind, Programme, Role, Site
 from storage.repositories._sql import chunks, conflicts_as, dialect_insert, rows_touched
+from storage.repositories.bulk import insert_with_ids
 from storage.tables import exclusions, participants, places, programmes, sites
 
 
@@ -74,6 +75,13 @@ class SqlSiteRepository:
             site.id = self._session.execute(statement).scalar_one()
         return site
 
+    def add_many(self, new_sites: Sequence[Site]) -> None:
+        rows = [
+            {"programme_id": s.programme_id, "name": s.name, "retired_at": s.retired_at} for s in new_sites
+        ]
+        for site, new_id in zip(new_sites, insert_with_ids(self._session, sites, rows), strict=True):
+            site.id = new_id
+
     def get(self, site_id: int) -> Site | None:
         row = self._session.execute(select(sites).where(sites.c.id == site_id)).first()
         return _site(row) if row else None
@@ -113,6 +121,11 @@ class SqlPlaceRepository:
         statement = insert(places).values(_place_values(place)).returning(places.c.id)
         place.id = self._session.execute(statement).scalar_one()
         return place
+
+    def add_many(self, new_places: Sequence[Place]) -> None:
+        rows = [_place_values(place) for place in new_places]
+        for place, new_id in zip(new_places, insert_with_ids(self._session, places, rows), strict=True):
+            place.id = new_id
 
     def get(self, place_id: int) -> Place | None:
         row = self._session.execute(select(places).where(places.c.id == place_id)).first()
@@ -205,6 +218,11 @@ class SqlParticipantRepository:
         with conflicts_as(self._session, conflict):
             participant.id = self._session.execute(statement).scalar_one()
         return participant
+
+    def add_many(self, people: Sequence[Participant]) -> None:
+        rows = [_participant_values(person) for person in people]
+        for person, new_id in zip(people, insert_with_ids(self._session, participants, rows), strict=True):
+            person.id = new_id
 
     def save(self, participant: Participant) -> None:
         statement = (

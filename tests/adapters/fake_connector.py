@@ -86,6 +86,7 @@ class FakeBotConnector:
         self.calls: list[Call] = []
         self.members: dict[str, dict] = {}  # Teams user id -> what GET .../members/{id} returns
         self._failures: list[Failure] = []
+        self._deleted: set[tuple[str, str]] = set()
         self._ids = itertools.count(1)
         self._log = _Log()
         self._server: LoopbackServer | None = None
@@ -171,7 +172,7 @@ class FakeBotConnector:
     async def _update(self, request: web.Request) -> web.Response:
         conversation, activity = request.match_info["conversation"], request.match_info["activity"]
         body = await request.json()
-        refused = self._refuse("update", conversation, body)
+        refused = self._refuse("update", conversation, body) or self._missing(conversation, activity)
         if refused:
             return self._record(refused, "update", conversation, activity, body)
         return self._record(web.json_response({"id": activity}), "update", conversation, activity, body)
@@ -185,6 +186,24 @@ class FakeBotConnector:
             else web.json_response({"error": {"code": "NotFound", "message": "no such member"}}, status=404)
         )
         return self._record(response, "member", request.match_info["conversation"], None, None)
+
+    def delete(self, conversation_id: str, activity_id: str) -> None:
+        """The message was deleted from the chat: updating it is refused from now on."""
+        self._deleted.add((conversation_id, activity_id))
+
+    def _missing(self, conversation: str, activity: str) -> web.Response | None:
+        """As the service answers an update of a message it does not have (the bodies Teams sends)."""
+        posted = {(c.conversation_id, c.new_id) for c in self.calls if c.ok and c.kind in ("send", "reply")}
+        if not any(known == conversation for known, _ in posted):
+            error = {"code": "ConversationNotFound", "message": "Conversation not found."}
+        elif (conversation, activity) not in posted or (conversation, activity) in self._deleted:
+            error = {
+                "code": "ActivityNotFoundInConversation",
+                "message": "Message does not exist in the thread.",
+            }
+        else:
+            return None
+        return web.json_response({"error": error}, status=404)
 
     def _refuse(self, kind: str, conversation: str, body: dict) -> web.Response | None:
         for failure in self._failures:

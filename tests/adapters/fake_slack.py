@@ -187,6 +187,10 @@ class FakeSlack:
     def message(self, channel: str, ts: str) -> dict:
         return next(m for m in self.messages[channel] if m["ts"] == ts)
 
+    def delete_message(self, channel: str, ts: str) -> None:
+        """Someone (a workspace admin) deleted a message: updating it now gets message_not_found."""
+        self.messages[channel] = [m for m in self.messages[channel] if m["ts"] != ts]
+
     # --- Socket Mode ---------------------------------------------------------------------
 
     async def socket_connected(self, timeout: float = 5.0) -> None:
@@ -328,7 +332,10 @@ class FakeSlack:
         return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
 
     def _chat_update(self, args: dict) -> dict:
+        # As Slack answers: an unknown channel first, then a message that is not (or no longer) there.
         channel, ts = args.get("channel", ""), args.get("ts", "")
+        if channel not in self.channels:
+            return {"ok": False, "error": "channel_not_found"}
         found = next((m for m in self.messages.get(channel, []) if m["ts"] == ts), None)
         if found is None:
             return {"ok": False, "error": "message_not_found"}

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+from urllib.parse import parse_qs, urlparse
+
 from sqlalchemy import inspect, text
 
+from bot import programme as programme_settings
 from bot.context import default_programme
+from bot.dashboard.people import pause_person
+from bot.dashboard.signin import current_session, issue_link, start_session
 from bot.digest import digest_message
-from bot.model import ERASED_NAME
-from tests.integration.week import AMARA, COLLEAGUES, Week
+from bot.messages import REDACTION
+from bot.model import ERASED_NAME, AuditEntry, Organiser, OutboxStatus
+from tests.integration.conftest import NOW
+from tests.integration.week import AMARA, COLLEAGUES, ORGANISER, Week
 
 
 def _every_value(engine) -> list[tuple[str, str, str]]:
@@ -43,6 +52,11 @@ def test_no_table_or_json_column_keeps_a_value_of_the_erased_person(tmp_path):
     assert "no longer holds your details" in week.forget_amara()
 
     assert _traces(engine, AMARA) == []
+    week.deliver()  # the redactions of her partner's copies go out, and are recorded as sent
+    with week.ctx.uow() as uow:
+        redactions = [m for m in uow.outbox.mentioning(_id_of(week, COLLEAGUES[0])) if m.kind == REDACTION]
+    assert redactions and all(m.status is OutboxStatus.SENT for m in redactions)
+    assert _traces(engine, AMARA) == []
     assert _traces(engine, COLLEAGUES[0]), "her colleagues are still there"
     assert _past_digest(week) == november  # the counts November's digest reported still add up
 
@@ -59,3 +73,66 @@ def test_what_is_left_of_her_row_cannot_single_her_out_on_a_small_site(tmp_path)
     assert erased.joined_at.day == 1 and erased.left_at.day == 1  # the month, not the day
     assert erased.joined_at.hour == erased.left_at.hour == 0
     assert erased.capacity == 1 and erased.paused_until is None and erased.workspace_id == ""
+
+
+def _id_of(week: Week, person) -> int:
+    with week.ctx.uow() as uow:
+        return next(p.saved_id for p in uow.participants.list(1) if p.user_id == person.user_id)
+
+
+def test_an_erased_organiser_leaves_no_sign_in_session_or_audit_who_behind(tmp_path):
+    week = Week(f"sqlite:///{tmp_path / 'corridor.db'}")
+    organisers = {"console": frozenset({ORGANISER, AMARA.user_id})}
+    week.ctx.settings = replace(week.ctx.settings, organisers=organisers)
+    week.live()
+    with week.ctx.uow() as uow:  # as the Settings page saves the organisers list
+        saved = programme_settings.stored(uow, 1)
+        programme_settings.store(uow, 1, {**saved, "organisers": {"console": [ORGANISER, AMARA.user_id]}})
+        uow.commit()
+    amara = Organiser("console", AMARA.user_id, AMARA.name)
+    link = issue_link(week.ctx, amara)
+    started = start_session(week.ctx, parse_qs(urlparse(link.url).query)["token"][0])
+    assert started is not None
+    issue_link(week.ctx, amara)  # a second link, never used
+    until = (week.clock.now() + timedelta(days=14)).date().isoformat()
+    assert not pause_person(week.ctx, amara, _id_of(week, COLLEAGUES[0]), until).problems
+    engine = week.ctx.uow.engine
+    tables = {table for table, _, _ in _traces(engine, AMARA)}
+    assert {"sign_in_tokens", "organiser_sessions", "audit_log", "settings"} <= tables
+
+    week.forget_amara()
+
+    assert _traces(engine, AMARA) == []
+    assert current_session(week.ctx, started.secret) is None  # signed out
+    with week.ctx.uow() as uow:
+        (paused,) = [e for e in uow.audit.recent(1, 50) if e.action == "Paused a person"]
+    assert paused.organiser.display_name == ERASED_NAME  # the change stays, made by an erased organiser
+    assert COLLEAGUES[0].name in paused.detail
+    with week.ctx.uow() as uow:
+        # Olivia still organises.
+        assert programme_settings.stored(uow, 1)["organisers"] == {"console": [ORGANISER]}
+
+
+def test_the_audit_log_loses_her_name_but_not_a_longer_name_that_starts_the_same(uow_factory, hospital):
+    olivia = Organiser("slack", "U0OLIVIA", "Olivia Organiser")
+    details = ["Paused Sam until Monday", "Moved Samira to St Mary's", "Sam's role: manager", "(Sam)", "Sams"]
+    with uow_factory() as uow:
+        for detail in details:
+            uow.audit.add(AuditEntry(hospital.programme.id, NOW, olivia, "Changed", detail))
+        uow.commit()
+
+    with uow_factory() as uow:
+        assert uow.audit.redact(hospital.programme.id, "Sam", ERASED_NAME) == 3
+        uow.commit()
+
+    with uow_factory() as uow:
+        shown = sorted(e.detail for e in uow.audit.recent(hospital.programme.id, 10))
+    assert shown == sorted(
+        [
+            "Paused (erased) until Monday",
+            "Moved Samira to St Mary's",
+            "(erased)'s role: manager",
+            "((erased))",
+            "Sams",
+        ]
+    )
