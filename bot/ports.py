@@ -6,8 +6,9 @@ and the composition root supplies a Clock and a SeedSource. Tests use hand-writt
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -23,10 +24,12 @@ from bot.model import (
     Participant,
     Place,
     Programme,
+    Role,
     Round,
     SignInToken,
     Site,
     SitOut,
+    Status,
 )
 
 
@@ -77,6 +80,9 @@ class ParticipantRepository(Protocol):
     def add(self, participant: Participant) -> Participant: ...
     def save(self, participant: Participant) -> None: ...
     def get_many(self, ids: Iterable[int]) -> dict[int, Participant]: ...
+    def search(self, programme_id: int, words: str, limit: int, offset: int = 0) -> tuple[list[Participant], int]:
+        """People not erased whose name or email contains `words` (already case-folded; empty
+        matches everyone), ordered by name then id: one page of them, and how many match."""
 
 
 class ExclusionRepository(Protocol):
@@ -114,6 +120,56 @@ class PairRepository(Protocol):
         """Pairs made before the cutoff, not yet followed up, with no outcome from anyone."""
 
     def save(self, pair: Pair) -> None: ...
+
+
+@dataclass(frozen=True)
+class PeopleCount:
+    site_id: int
+    role: Role
+    status: Status
+    count: int
+
+
+@dataclass
+class MonthPeople:
+    """A month's people as bot/figures.py counts them (erased people included: they took part)."""
+
+    taking_part: Counter[Role] = field(default_factory=Counter)  # joined before its end, not left by it
+    joiners: Counter[Role] = field(default_factory=Counter)
+    leavers: Counter[Role] = field(default_factory=Counter)
+
+
+@dataclass
+class RoundsActivity:
+    """Counts over the pairs, answers and sit-outs of some rounds."""
+
+    pairs: int = 0
+    confirmed: int = 0  # pairs where someone said they met
+    answered: int = 0  # answers, one per person per pair
+    sit_outs_by_role: Counter[Role] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)  # reason values, pairs not confirmed
+    # (site id of the place, else of the clinician now; None when neither) -> [pairs, confirmed]
+    by_site: dict[int | None, list[int]] = field(default_factory=dict)
+    by_place: Counter[int] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True)
+class RoundCounts:
+    pairs: int = 0
+    sit_outs: int = 0
+    confirmed: int = 0
+
+
+class FigureRepository(Protocol):
+    """Counting done by the database: the dashboard's pages count thousands of rows per view."""
+
+    def people(self, programme_id: int, on: date) -> list[PeopleCount]:
+        """Everyone not erased, counted by site, role and status on that day (groups of none left out)."""
+
+    def first_joined(self, programme_id: int) -> datetime | None: ...
+    def month_people(self, programme_id: int, start: date, end: date) -> MonthPeople: ...
+    def activity(self, round_ids: Sequence[int]) -> RoundsActivity: ...
+    def per_round(self, round_ids: Sequence[int]) -> dict[int, RoundCounts]: ...
 
 
 class SitOutRepository(Protocol):
@@ -242,6 +298,8 @@ class UnitOfWork(Protocol):
     def erasure_register(self) -> ErasureRegisterRepository: ...
     @property
     def seen_requests(self) -> SeenRequestRepository: ...
+    @property
+    def figures(self) -> FigureRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None:
@@ -254,7 +312,10 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        """A fresh unit of work. A read_only one only reads and never commits (commit raises):
+        on SQLite it begins a plain deferred transaction instead of taking the write lock up
+        front, so pages that only look run beside the writer (WAL) rather than queueing for it."""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from bot.dashboard import Dashboard, DeskSession
 HERE = Path(__file__).parent
 PREFIX = "/admin"
 # Pages anyone may see: they show no programme data.
-PUBLIC = frozenset({"signin", "help", "signed_out", "static"})
+PUBLIC = frozenset({"signin", "signin_post", "help", "signed_out", "static"})
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

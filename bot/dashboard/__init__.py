@@ -65,6 +65,9 @@ class Dashboard:
 
     # Signing in and out
 
+    def link_works(self, token: str) -> bool:
+        return signin.link_works(self._ctx, token)
+
     def start_session(self, token: str) -> StartedSession | None:
         return signin.start_session(self._ctx, token)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import Row, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.model import Exclusion, Participant, Place, PlaceKind, Programme, Role, Site
-from storage.repositories._sql import chunks, conflicts_as, dialect_insert, rows_touched
+from storage.repositories._sql import casefold_in, chunks, conflicts_as, dialect_insert, rows_touched
 from storage.tables import exclusions, participants, places, programmes, sites
 
 
@@ -222,6 +222,26 @@ class SqlParticipantRepository:
             query = select(participants).where(participants.c.id.in_(batch))
             found.update((row.id, _participant(row)) for row in self._session.execute(query))
         return found
+
+    def search(self, programme_id: int, words: str, limit: int, offset: int = 0) -> tuple[list[Participant], int]:
+        fold = casefold_in(self._session)
+        wanted = [participants.c.programme_id == programme_id, participants.c.erased.is_(False)]
+        if words:
+            wanted.append(
+                or_(
+                    fold(participants.c.display_name).contains(words, autoescape=True),
+                    fold(func.coalesce(participants.c.email, "")).contains(words, autoescape=True),
+                )
+            )
+        total = self._session.execute(select(func.count()).select_from(participants).where(*wanted)).scalar_one()
+        query = (
+            select(participants)
+            .where(*wanted)
+            .order_by(fold(participants.c.display_name), participants.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [_participant(row) for row in self._session.execute(query)], total
 
 
 class SqlExclusionRepository:
