@@ -154,7 +154,7 @@ def default_programme(uow: UnitOfWork, settings: EngineSettings) -> Programme:
 
 
 def programme_settings(ctx: Context) -> ProgrammeSettings:
-    with ctx.uow() as uow:
+    with ctx.uow(read_only=True) as uow:
         return effective(uow, ctx.settings, find_programme(uow, ctx.settings))
 
 

@@ -119,7 +119,9 @@ def open_sites(sites: list[Site], month: str) -> list[str]:
     """Sites open that month: a site retired since still counts for the months it ran."""
     start, _ = month_bounds(month)
     return sorted(
-        s.name for s in sites if (s.retired_at is None or s.retired_at.date() >= start) and s.name != ERASED_NAME
+        s.name
+        for s in sites
+        if (s.retired_at is None or s.retired_at.date() >= start) and s.name != ERASED_NAME
     )
 
 

@@ -73,6 +73,11 @@ class PlaceRepository(Protocol):
     def save(self, place: Place) -> None: ...
 
 
+# One page of a search and how many matched in all (a module-level name: inside the
+# repository, `list` is its own method).
+PeoplePage = tuple[list[Participant], int]
+
+
 class ParticipantRepository(Protocol):
     def get(self, participant_id: int) -> Participant | None: ...
     def find(self, programme_id: int, platform: str, user_id: str) -> Participant | None: ...
@@ -80,7 +85,7 @@ class ParticipantRepository(Protocol):
     def add(self, participant: Participant) -> Participant: ...
     def save(self, participant: Participant) -> None: ...
     def get_many(self, ids: Iterable[int]) -> dict[int, Participant]: ...
-    def search(self, programme_id: int, words: str, limit: int, offset: int = 0) -> tuple[list[Participant], int]:
+    def search(self, programme_id: int, words: str, limit: int, offset: int = 0) -> PeoplePage:
         """People not erased whose name or email contains `words` (already case-folded; empty
         matches everyone), ordered by name then id: one page of them, and how many match."""
 

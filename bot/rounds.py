@@ -91,7 +91,7 @@ def run_round(
     today = ctx.today()
     week = week or week_of(today)
     held_on = today if week_of(today) == week else monday_of(week)
-    with ctx.uow() as uow, collector_paused():
+    with ctx.uow(read_only=dry_run) as uow, collector_paused():
         programme = default_programme(uow, ctx.settings)
         existing = uow.rounds.get(programme.saved_id, week)
         if existing is not None and scheduled:

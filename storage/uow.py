@@ -104,7 +104,9 @@ class SqlUnitOfWorkFactory:
         self.engine = engine
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
         # Same pool; the option tells storage/engine.py's BEGIN that this transaction only reads.
-        self._reading = sessionmaker(bind=engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+        self._reading = sessionmaker(
+            bind=engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._reading if read_only else self._sessions, read_only)

@@ -1,7 +1,8 @@
 """The dashboard as the composition root sees it: `DashboardSite(desk).attach(web_app)`.
 
 `desk` is the core's `bot.dashboard.Dashboard`; every call to it does database work, so it
-runs on a worker thread and the event loop (and with it every Slack ack) never waits.
+runs on a worker thread and the event loop (and with it every Slack ack) never waits. At most
+DESK_CALLS of them run at once; the rest wait their turn on the loop, holding no thread.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ PREFIX = "/admin"
 PUBLIC = frozenset({"signin", "signin_post", "help", "signed_out", "static"})
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# Ten organisers opening pages together would otherwise be ten threads in Python at once:
+# each page then takes ten times as long, and the Slack core, which shares the process and
+# its interpreter lock, waits behind them all. Two keep a database and a CPU busy.
+DESK_CALLS = 2
 
 
 class DashboardSite:
@@ -32,6 +37,7 @@ class DashboardSite:
         self.templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
         self.templates.filters["when"] = lambda at: f"{at:%A %d %B %Y at %H:%M}"
         self.pages = Pages(self)
+        self._turns = asyncio.Semaphore(DESK_CALLS)
 
     def attach(self, web_app: web.Application) -> None:
         admin = web.Application(middlewares=[self._headers, self._signed_in])
@@ -40,7 +46,8 @@ class DashboardSite:
         web_app.add_subapp(PREFIX, admin)
 
     async def call(self, method: Callable, *args):
-        return await asyncio.to_thread(method, *args)
+        async with self._turns:
+            return await asyncio.to_thread(method, *args)
 
     def render(self, request: web.Request, template: str, *, status: int = 200, **values) -> web.Response:
         session: DeskSession | None = request.get(SESSION)

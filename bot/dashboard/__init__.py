@@ -113,8 +113,8 @@ class Dashboard:
 
     # People, do-not-pair rules and the staff list (bot/dashboard/people.py, rules.py, staff_import.py)
 
-    def people(self, query: str = "") -> PeopleFound:
-        return people.search_people(self._ctx, query)
+    def people(self, query: str = "", page: int = 1) -> PeopleFound:
+        return people.search_people(self._ctx, query, page)
 
     def person(self, person_id: int) -> PersonView | None:
         return people.find_person(self._ctx, person_id)

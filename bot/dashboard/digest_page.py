@@ -31,7 +31,7 @@ class DigestView:
 def digest_view(ctx: Context) -> DigestView:
     month = month_of(ctx.today())
     now = ctx.clock.now()
-    with ctx.uow() as uow:
+    with ctx.uow(read_only=True) as uow:
         programme = default_programme(uow, ctx.settings)
         chosen = programme_settings_in(uow, ctx.settings)
         message = digest_message(uow, programme, month, "")

@@ -96,7 +96,9 @@ class SqlFigureRepository:
             tally[1] += row.confirmed
             figures.pairs += row.pairs
             figures.confirmed += row.confirmed
-        by_place = select(pairs.c.place_id, func.count().label("n")).where(mine, pairs.c.place_id.is_not(None))
+        by_place = select(pairs.c.place_id, func.count().label("n")).where(
+            mine, pairs.c.place_id.is_not(None)
+        )
         for row in self._session.execute(by_place.group_by(pairs.c.place_id)):
             figures.by_place[row.place_id] += row.n
         answers = select(outcomes.c.reason, func.count().label("n"), func.count(met.c.pair_id).label("met"))
@@ -133,7 +135,8 @@ class SqlFigureRepository:
             for row in self._session.execute(sat.group_by(sit_outs.c.round_id)):
                 counted[row.round_id].update(sit_outs=row.n)
         return {
-            round_id: RoundCounts(c["pairs"], c["sit_outs"], c["confirmed"]) for round_id, c in counted.items()
+            round_id: RoundCounts(c["pairs"], c["sit_outs"], c["confirmed"])
+            for round_id, c in counted.items()
         }
 
 

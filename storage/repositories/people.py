@@ -9,6 +9,7 @@ from sqlalchemy import Row, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.model import Exclusion, Participant, Place, PlaceKind, Programme, Role, Site
+from bot.ports import PeoplePage
 from storage.repositories._sql import casefold_in, chunks, conflicts_as, dialect_insert, rows_touched
 from storage.tables import exclusions, participants, places, programmes, sites
 
@@ -223,7 +224,7 @@ class SqlParticipantRepository:
             found.update((row.id, _participant(row)) for row in self._session.execute(query))
         return found
 
-    def search(self, programme_id: int, words: str, limit: int, offset: int = 0) -> tuple[list[Participant], int]:
+    def search(self, programme_id: int, words: str, limit: int, offset: int = 0) -> PeoplePage:
         fold = casefold_in(self._session)
         wanted = [participants.c.programme_id == programme_id, participants.c.erased.is_(False)]
         if words:
@@ -233,7 +234,9 @@ class SqlParticipantRepository:
                     fold(func.coalesce(participants.c.email, "")).contains(words, autoescape=True),
                 )
             )
-        total = self._session.execute(select(func.count()).select_from(participants).where(*wanted)).scalar_one()
+        total = self._session.execute(
+            select(func.count()).select_from(participants).where(*wanted)
+        ).scalar_one()
         query = (
             select(participants)
             .where(*wanted)

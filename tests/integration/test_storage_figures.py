@@ -22,8 +22,8 @@ from bot.model import (
     Reason,
     Role,
     Round,
-    SitOut,
     Site,
+    SitOut,
 )
 from tests.hospital import CHARING_CROSS, ST_MARYS, seed_hospital
 
