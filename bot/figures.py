@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.model import ERASED_NAME, OutcomeKind, Participant, Programme, Reason, Role, Site
-from bot.ports import UnitOfWork
+from bot.ports import MonthPeople, UnitOfWork
 from bot.weeks import month_bounds, month_of
 
 SMALL = 5
@@ -148,9 +148,15 @@ class CountedHistory:
         first = self.uow.figures.first_joined(self.programme.saved_id)
         return month_of(first.date()) if first is not None else None
 
+    def months(self, months: list[str]) -> list[MonthFigures]:
+        everyone = self.uow.figures.month_people(self.programme.saved_id, [month_bounds(m) for m in months])
+        return [self._month(month, people) for month, people in zip(months, everyone, strict=True)]
+
     def month(self, month: str) -> MonthFigures:
+        return self.months([month])[0]
+
+    def _month(self, month: str, people: MonthPeople) -> MonthFigures:
         start, end = month_bounds(month)
-        people = self.uow.figures.month_people(self.programme.saved_id, start, end)
         rounds = self.uow.rounds.held_between(self.programme.saved_id, start, end)
         done = self.uow.figures.activity([r.saved_id for r in rounds])
         figures = MonthFigures(

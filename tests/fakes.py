@@ -489,7 +489,10 @@ class FakeFigures(_Repo):
         joined = [p.joined_at for p in self.s.participants.values() if p.programme_id == programme_id]
         return min((j for j in joined if j is not None), default=None)
 
-    def month_people(self, programme_id, start, end):
+    def month_people(self, programme_id, months):
+        return [self._month_people(programme_id, start, end) for start, end in months]
+
+    def _month_people(self, programme_id, start, end):
         figures = MonthPeople()
         for p in self.s.participants.values():
             if p.programme_id != programme_id:

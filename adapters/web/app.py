@@ -38,6 +38,7 @@ class DashboardSite:
         self.templates.filters["when"] = lambda at: f"{at:%A %d %B %Y at %H:%M}"
         self.pages = Pages(self)
         self._turns = asyncio.Semaphore(DESK_CALLS)
+        self._planning = asyncio.Semaphore(1)
 
     def attach(self, web_app: web.Application) -> None:
         admin = web.Application(middlewares=[self._headers, self._signed_in])
@@ -47,6 +48,13 @@ class DashboardSite:
 
     async def call(self, method: Callable, *args):
         async with self._turns:
+            return await asyncio.to_thread(method, *args)
+
+    async def plan(self, method: Callable, *args):
+        """A call that may plan a whole round (the Rounds page's preview, a second or more):
+        one at a time, in a lane of its own, so organisers waiting for it never hold up the
+        other pages' turns (the preview is shared, so the next ones in the lane are quick)."""
+        async with self._planning:
             return await asyncio.to_thread(method, *args)
 
     def render(self, request: web.Request, template: str, *, status: int = 200, **values) -> web.Response:

@@ -52,7 +52,7 @@ class ProgrammePages:
         return self.pages.page(request, "settings.html", view=view, problems=change.problems)
 
     async def rounds(self, request: web.Request) -> web.Response:
-        view = await self.site.call(self.desk.rounds)
+        view = await self.site.plan(self.desk.rounds)
         return self.pages.page(request, "rounds.html", view=view)
 
     async def run_round(self, request: web.Request) -> web.StreamResponse:

@@ -10,9 +10,10 @@ the counting (uow.figures), so opening the page reads a few grouped rows, not ev
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.context import Context, default_programme, programme_settings
 from bot.digest import NOT_RUNNING, month_name, share
@@ -24,6 +25,7 @@ from bot.suppression import Table, Visibility, decide
 from bot.weeks import month_of, months_back, months_between
 
 EARLIER_MONTHS = 6
+FRESH = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,27 @@ class Overview:
         return self.this_month.confirmation_rate
 
 
+class OverviewCache:
+    """One Overview shared for FRESH, like the Rounds page's preview: ten organisers opening it
+    together count once. The dashboard forgets it whenever an organiser changes anything; a
+    change made in chat (someone joining) shows within FRESH."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: tuple[datetime, Overview] | None = None
+
+    def get(self, ctx: Context) -> Overview:
+        with self._lock:
+            now = ctx.clock.now()
+            if self._kept is None or not timedelta(0) <= now - self._kept[0] <= FRESH:
+                self._kept = (now, overview(ctx))
+            return self._kept[1]
+
+    def forget(self) -> None:
+        with self._lock:
+            self._kept = None
+
+
 def overview(ctx: Context) -> Overview:
     today = ctx.today()
     month = month_of(today)
@@ -81,7 +104,7 @@ def overview(ctx: Context) -> Overview:
         history = CountedHistory(uow, programme)
         launch = history.launch_month()
         months = [] if launch is None or launch > month else months_between(launch, month)
-        figures = [history.month(m) for m in months]
+        figures = history.months(months)
         counts = uow.figures.people(programme.saved_id, today)
         site_names = {s.saved_id: s.name for s in history.sites}
         open_sites = {s.saved_id for s in history.sites if not s.retired}

@@ -118,13 +118,13 @@ def start_session(ctx: Context, token: str) -> StartedSession | None:
 def current_session(ctx: Context, secret: str) -> DeskSession | None:
     if not secret:
         return None
-    with ctx.uow(read_only=True) as uow:
+    with ctx.uow(read_only=True) as uow:  # every page asks: one short read, no write lock
         found = uow.organiser_sessions.get(digest(secret))
-    if found is None or found.ended_at is not None or found.expires_at <= ctx.clock.now():
-        return None
-    organiser = found.organiser
-    if not _organiser(ctx, organiser):
-        return None  # removed from the organisers since signing in
+        if found is None or found.ended_at is not None or found.expires_at <= ctx.clock.now():
+            return None
+        organiser = found.organiser
+        if not programme_settings_in(uow, ctx.settings).is_organiser(organiser.platform, organiser.user_id):
+            return None  # removed from the organisers since signing in
     return DeskSession(organiser, csrf_token_for(secret), found.expires_at)
 
 

@@ -67,7 +67,8 @@ def conflicts_as(session: Session, message: str) -> Iterator[None]:
 
 def casefold_in(session: Session) -> Callable[[Any], Any]:
     """Full Unicode case folding in SQL: PostgreSQL's lower() folds every script; SQLite's only
-    ASCII, so storage/engine.py gives each SQLite connection Python's str.casefold instead."""
+    ASCII, so storage/engine.py gives each SQLite connection Python's str.casefold instead.
+    A NULL is folded as the empty text."""
     if session.get_bind().dialect.name == "sqlite":
-        return getattr(func, CASEFOLD)
+        return lambda value: getattr(func, CASEFOLD)(func.coalesce(value, ""))
     return func.lower

@@ -48,26 +48,31 @@ class SqlFigureRepository:
         query = select(func.min(participants.c.joined_at)).where(participants.c.programme_id == programme_id)
         return self._session.execute(query).scalar_one_or_none()
 
-    def month_people(self, programme_id: int, start: date, end: date) -> MonthPeople:
-        begins, ends = _midnight(start), _midnight(end)
+    def month_people(self, programme_id: int, months: Sequence[tuple[date, date]]) -> list[MonthPeople]:
         joined, left = participants.c.joined_at, participants.c.left_at
-        taking_part = and_(joined.is_not(None), joined < ends, or_(left.is_(None), left >= ends))
+        columns = []
+        for start, end in months:
+            begins, ends = _midnight(start), _midnight(end)
+            taking_part = and_(joined.is_not(None), joined < ends, or_(left.is_(None), left >= ends))
+            columns += [
+                func.sum(case((taking_part, 1), else_=0)),
+                func.sum(case((and_(joined >= begins, joined < ends), 1), else_=0)),
+                func.sum(case((and_(left >= begins, left < ends), 1), else_=0)),
+            ]
+        figures = [MonthPeople() for _ in months]
+        if not months:
+            return figures
         query = (
-            select(
-                participants.c.role,
-                func.sum(case((taking_part, 1), else_=0)).label("taking_part"),
-                func.sum(case((and_(joined >= begins, joined < ends), 1), else_=0)).label("joiners"),
-                func.sum(case((and_(left >= begins, left < ends), 1), else_=0)).label("leavers"),
-            )
+            select(participants.c.role, *columns)
             .where(participants.c.programme_id == programme_id)
             .group_by(participants.c.role)
         )
-        figures = MonthPeople()
         for row in self._session.execute(query):
-            role = Role(row.role)
-            figures.taking_part[role] += row.taking_part or 0
-            figures.joiners[role] += row.joiners or 0
-            figures.leavers[role] += row.leavers or 0
+            role, counts = Role(row[0]), row[1:]
+            for index, month in enumerate(figures):
+                month.taking_part[role] += counts[3 * index] or 0
+                month.joiners[role] += counts[3 * index + 1] or 0
+                month.leavers[role] += counts[3 * index + 2] or 0
         return figures
 
     def activity(self, round_ids: Sequence[int]) -> RoundsActivity:

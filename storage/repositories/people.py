@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, or_, select, update
+from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.model import Exclusion, Participant, Place, PlaceKind, Programme, Role, Site
@@ -231,20 +231,29 @@ class SqlParticipantRepository:
             wanted.append(
                 or_(
                     fold(participants.c.display_name).contains(words, autoescape=True),
-                    fold(func.coalesce(participants.c.email, "")).contains(words, autoescape=True),
+                    # Many people have no email recorded: no need to fold nothing.
+                    and_(
+                        participants.c.email.is_not(None),
+                        fold(participants.c.email).contains(words, autoescape=True),
+                    ),
                 )
             )
-        total = self._session.execute(
-            select(func.count()).select_from(participants).where(*wanted)
-        ).scalar_one()
+        # One pass over everyone: the page and, on each of its rows, how many matched in all.
         query = (
-            select(participants)
+            select(participants, func.count().over().label("matched"))
             .where(*wanted)
             .order_by(fold(participants.c.display_name), participants.c.id)
             .limit(limit)
             .offset(offset)
         )
-        return [_participant(row) for row in self._session.execute(query)], total
+        rows = self._session.execute(query).all()
+        if rows:
+            return [_participant(row) for row in rows], rows[0].matched
+        # A page past the end has no rows to carry the count.
+        total = self._session.execute(
+            select(func.count()).select_from(participants).where(*wanted)
+        ).scalar_one()
+        return [], total
 
 
 class SqlExclusionRepository:

@@ -88,7 +88,9 @@ def test_each_month_counted_in_sql_is_the_month_counted_row_by_row(uow_factory, 
     with uow_factory(read_only=True) as uow:
         by_rows, in_sql = ProgrammeHistory(uow, programme), CountedHistory(uow, programme)
         assert in_sql.launch_month() == by_rows.launch_month() == "2026-07"
-        for month in ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]:
+        months = ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
+        assert in_sql.months(months) == [by_rows.month(month) for month in months]
+        for month in months:
             assert in_sql.month(month) == by_rows.month(month), month
         assert by_rows.month("2026-08").pairs > 0 and by_rows.month("2026-08").reasons
 
