@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.chart import ChartFigures
 from bot.model import (
@@ -31,6 +31,9 @@ from bot.model import (
     SitOut,
     Status,
 )
+
+if TYPE_CHECKING:  # bot.report needs the Context, which needs these ports
+    from bot.report import BoardReport
 
 
 class Clock(Protocol):
@@ -363,6 +366,12 @@ class ChartRenderer(Protocol):
     """Draws figures the core has computed (and already suppressed) as an image."""
 
     def render(self, figures: ChartFigures) -> bytes: ...
+
+
+class ReportRenderer(Protocol):
+    """Draws a quarterly board report the core has computed (and already suppressed) as a PDF."""
+
+    def render(self, report: BoardReport) -> bytes: ...
 
 
 class SignInTokenRepository(Protocol):

@@ -20,7 +20,7 @@ from bot.dashboard import (
     staff_import,
 )
 from bot.dashboard.audit import AuditLine
-from bot.dashboard.digest_page import DigestView
+from bot.dashboard.digest_page import BoardReportFile, DigestView
 from bot.dashboard.overview import Overview
 from bot.dashboard.people import ErasureView, PeopleFound, PersonView
 from bot.dashboard.programme_settings import SettingsView
@@ -33,6 +33,7 @@ from bot.model import Organiser
 
 __all__ = [
     "AuditLine",
+    "BoardReportFile",
     "Change",
     "Dashboard",
     "DeskSession",
@@ -185,6 +186,9 @@ class Dashboard:
 
     def digest(self) -> DigestView:
         return digest_page.digest_view(self._ctx)
+
+    def board_report(self, quarter: str) -> BoardReportFile | None:
+        return digest_page.board_report_file(self._ctx, quarter)
 
     def send_digest_now(self, who: Organiser) -> Change:
         return digest_page.send_now(self._ctx, who)
