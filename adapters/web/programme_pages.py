@@ -26,6 +26,9 @@ SETTINGS_FIELDS = (
 )
 
 
+NO_REPORT = "No board report for that quarter: choose one on the Digest and reports page."
+
+
 class ProgrammePages:
     def __init__(self, pages: Pages):
         self.pages = pages
