@@ -94,6 +94,7 @@ def _place(row: Row[Any]) -> Place:
         kind=PlaceKind(row.kind),
         directions=row.directions,
         id=row.id,
+        retired_at=row.retired_at,
     )
 
 
@@ -129,6 +130,7 @@ def _place_values(place: Place) -> dict[str, Any]:
         "name": place.name,
         "kind": place.kind.value,
         "directions": place.directions,
+        "retired_at": place.retired_at,
     }
 
 
