@@ -62,7 +62,9 @@ def _parser() -> argparse.ArgumentParser:
         reading.add_argument("file")
         if noun != "participants":
             reading.add_argument("--dry-run", action="store_true", help="show every change, make none")
-            reading.add_argument("--yes", action="store_true", help="make the changes without asking (scripts)")
+            reading.add_argument(
+                "--yes", action="store_true", help="make the changes without asking (scripts)"
+            )
     export = commands.add_parser("export", help="write pairs or outcomes to CSV")
     export.add_argument("what", choices=("pairs", "outcomes"))
     export.add_argument("--since", help="first date to include, YYYY-MM-DD")

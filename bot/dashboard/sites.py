@@ -40,6 +40,7 @@ class PlaceView:
     kind: str
     kind_label: str
     directions: str
+    retired: bool = False  # no longer suggested (a places file left it out)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def _place_view(place: Place, site: Site) -> PlaceView:
         place.kind.value,
         place.kind.label,
         place.directions,
+        place.retired,
     )
 
 
