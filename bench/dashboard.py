@@ -10,8 +10,8 @@ first, so give it a database of its own). `people` participants (one in four a m
 of ~500) have `weeks` weekly rounds of history, made by the real `run_round`.
 
 A spawned child plays everyone else: the fake Slack Web API, `organisers` signed-in
-organisers who each, at once, visit Overview, Sites and places (the People page is not on
-this branch) and Rounds (its preview is a dry run of the next round) `visits` times, and a
+organisers who each, at once, visit Overview, People (a search for "Manager 12"), Sites and
+places and Rounds (its preview is a dry run of the next round) `visits` times, and a
 stream of signed `/coffee status` slash commands, one every 50 ms, whose HTTP answer is the
 ack Slack waits 3 seconds for. The ack stream runs for a quiet second first (the baseline),
 then for as long as the organisers are busy.
@@ -47,7 +47,12 @@ from corridor_cli.wiring import build_context, slack_adapter
 from tests.adapters.fake_slack import BOT_TOKEN, FakeSlack
 from tests.loopback import LoopbackServer
 
-PAGES = {"Overview": "", "Sites and places": "sites", "Rounds (preview)": "rounds"}
+PAGES = {
+    "Overview": "",
+    "People (a search)": "people?q=Manager+12",
+    "Sites and places": "sites",
+    "Rounds (preview)": "rounds",
+}
 ACK_EVERY = 0.05
 ORGANISER = "U0BENCHORG"
 
@@ -106,7 +111,7 @@ async def _others(conn, organisers: int, visits: int) -> None:
 
 async def _signed_in(link: str) -> aiohttp.ClientSession:
     browser = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))  # 127.0.0.1
-    async with browser.get(link) as answer:
+    async with browser.post(link.split("?")[0], data={"token": link.split("token=")[1]}) as answer:
         assert answer.status == 200 and answer.url.path == "/admin/", answer.status
     return browser
 

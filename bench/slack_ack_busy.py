@@ -115,11 +115,11 @@ class StallingDatabase:
         self._lifted.clear()
         threading.Timer(seconds, self._lifted.set).start()
 
-    def __call__(self):
+    def __call__(self, *, read_only: bool = False):
         if not self._lifted.is_set():
             self.caught += 1
             self._lifted.wait(max(0.0, self._until - time.monotonic()))
-        return self.inner()
+        return self.inner(read_only=read_only)
 
 
 class LoopLag:

@@ -51,8 +51,8 @@ class _SerialFactory:
         self.inner = inner
         self.lock = threading.RLock()
 
-    def __call__(self):
-        uow, lock = self.inner(), self.lock
+    def __call__(self, *, read_only: bool = False):
+        uow, lock = self.inner(read_only=read_only), self.lock
 
         class Serial:
             def __enter__(self):

@@ -10,7 +10,15 @@ from bot.config import EngineSettings
 from bot.errors import Conflict
 from bot.messages import Button
 from bot.model import Programme
-from bot.ports import ChartRenderer, Clock, Pseudonymiser, SeedSource, UnitOfWork, UnitOfWorkFactory
+from bot.ports import (
+    ChartRenderer,
+    Clock,
+    Pseudonymiser,
+    ReportRenderer,
+    SeedSource,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from bot.programme import ProgrammeSettings, effective
 from bot.pseudonyms import KeyedDigests
 from bot.results import Result
@@ -25,6 +33,8 @@ class Context:
     settings: EngineSettings = field(default_factory=EngineSettings)
     # Without one, digests go out with their figures and no chart.
     charts: ChartRenderer | None = None
+    # Without one, the dashboard offers no board report to download (`corridor report` draws its own).
+    reports: ReportRenderer | None = None
     # The composition root passes the key kept beside the database (corridor_cli/erasure_key.py);
     # a key for this process alone suits tests and the demo, whose databases die with them.
     pseudonyms: Pseudonymiser = field(default_factory=KeyedDigests.for_this_process)
@@ -154,7 +164,7 @@ def default_programme(uow: UnitOfWork, settings: EngineSettings) -> Programme:
 
 
 def programme_settings(ctx: Context) -> ProgrammeSettings:
-    with ctx.uow() as uow:
+    with ctx.uow(read_only=True) as uow:
         return effective(uow, ctx.settings, find_programme(uow, ctx.settings))
 
 

@@ -9,8 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bot.model import ERASED_NAME, OutcomeKind, Participant, Programme, Role
-from bot.ports import UnitOfWork
+from bot.model import ERASED_NAME, OutcomeKind, Participant, Programme, Reason, Role, Site
+from bot.ports import MonthPeople, UnitOfWork
 from bot.weeks import month_bounds, month_of
 
 SMALL = 5
@@ -63,13 +63,7 @@ class ProgrammeHistory:
         return month_of(min(joined).date()) if joined else None
 
     def site_names(self, month: str) -> list[str]:
-        """Sites open that month: a site retired since still counts for the months it ran."""
-        start, _ = month_bounds(month)
-        return sorted(
-            s.name
-            for s in self.sites
-            if (s.retired_at is None or s.retired_at.date() >= start) and s.name != ERASED_NAME
-        )
+        return open_sites(self.sites, month)
 
     def month(self, month: str) -> MonthFigures:
         figures = MonthFigures(month)
@@ -121,9 +115,73 @@ class ProgrammeHistory:
             figures.leavers_by_role[person.role] += 1
 
 
+def open_sites(sites: list[Site], month: str) -> list[str]:
+    """Sites open that month: a site retired since still counts for the months it ran."""
+    start, _ = month_bounds(month)
+    return sorted(
+        s.name
+        for s in sites
+        if (s.retired_at is None or s.retired_at.date() >= start) and s.name != ERASED_NAME
+    )
+
+
 def month_figures(uow: UnitOfWork, programme: Programme, month: str) -> MonthFigures:
     return ProgrammeHistory(uow, programme).month(month)
 
 
 def _day(moment: datetime | None) -> date | None:
     return moment.date() if moment is not None else None
+
+
+class CountedHistory:
+    """The same months as ProgrammeHistory, counted by the database (uow.figures) rather than
+    from every person, pair and answer: what the dashboard's Overview needs each time it opens."""
+
+    def __init__(self, uow: UnitOfWork, programme: Programme):
+        self.uow = uow
+        self.programme = programme
+        self.sites = uow.sites.list(programme.saved_id)
+        self.places = {p.saved_id: p.name for p in uow.places.list(programme.saved_id)}
+        self._site_name = {s.saved_id: s.name for s in self.sites}
+
+    def launch_month(self) -> str | None:
+        first = self.uow.figures.first_joined(self.programme.saved_id)
+        return month_of(first.date()) if first is not None else None
+
+    def months(self, months: list[str]) -> list[MonthFigures]:
+        everyone = self.uow.figures.month_people(self.programme.saved_id, [month_bounds(m) for m in months])
+        return [self._month(month, people) for month, people in zip(months, everyone, strict=True)]
+
+    def month(self, month: str) -> MonthFigures:
+        return self.months([month])[0]
+
+    def _month(self, month: str, people: MonthPeople) -> MonthFigures:
+        start, end = month_bounds(month)
+        rounds = self.uow.rounds.held_between(self.programme.saved_id, start, end)
+        done = self.uow.figures.activity([r.saved_id for r in rounds])
+        figures = MonthFigures(
+            month,
+            clinicians=people.taking_part[Role.CLINICIAN],
+            managers=people.taking_part[Role.MANAGER],
+            joiners=sum(people.joiners.values()),
+            leavers=sum(people.leavers.values()),
+            rounds=len(rounds),
+            pairs=done.pairs,
+            confirmed=done.confirmed,
+            answered=done.answered,
+            sit_outs=sum(done.sit_outs_by_role.values()),
+            reasons=Counter({Reason(value).label: n for value, n in done.reasons.items()}),
+            joiners_by_role=+people.joiners,
+            leavers_by_role=+people.leavers,
+            sit_outs_by_role=+done.sit_outs_by_role,
+        )
+        figures.sites = {site: [0, 0] for site in open_sites(self.sites, month)}
+        for site_id, (pairs, confirmed) in done.by_site.items():
+            site = self._site_name.get(site_id, UNKNOWN_SITE) if site_id is not None else UNKNOWN_SITE
+            tally = figures.sites.setdefault(site, [0, 0])
+            tally[0] += pairs
+            tally[1] += confirmed
+        for place_id, count in done.by_place.items():
+            if place_id in self.places:
+                figures.places[self.places[place_id]] += count
+        return figures

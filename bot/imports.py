@@ -54,12 +54,14 @@ class PlaceSpec:
     name: str
     kind: PlaceKind
     directions: str
+    retired: bool = False  # `retired: true` in the file (bot/file_imports.py)
 
 
 @dataclass(frozen=True)
 class SiteSpec:
     name: str
     places: list[PlaceSpec]
+    retired: bool = False
 
 
 def read_places(document: object, line_of: Callable[[str], int | None] = lambda path: None) -> list[SiteSpec]:
@@ -86,7 +88,8 @@ def read_places(document: object, line_of: Callable[[str], int | None] = lambda 
         if name.casefold() in seen:
             problem(f"{path}.name", f"the site '{name}' is listed twice")
         seen.add(name.casefold())
-        sites.append(SiteSpec(name, _read_site_places(site.get("places") or [], path, problem)))
+        retired = _retired(site, path, problem)
+        sites.append(SiteSpec(name, _read_site_places(site.get("places") or [], path, problem), retired))
     if problems:
         raise ImportRejected(problems)
     return sites
@@ -96,12 +99,16 @@ def _read_site_places(places_data: object, path: str, problem: Callable[[str, st
     if not isinstance(places_data, list):
         problem(f"{path}.places", "must be a list of places")
         return []
-    places = []
+    places, seen = [], set()
     for j, place in enumerate(places_data):
         where = f"{path}.places[{j}]"
         if not isinstance(place, dict) or not _text(place.get("name")):
             problem(f"{where}.name", "every place needs a name")
             continue
+        if place["name"].strip().casefold() in seen:
+            problem(f"{where}.name", f"the place '{place['name'].strip()}' is listed twice at this site")
+            continue
+        seen.add(place["name"].strip().casefold())
         kind = str(place.get("kind", "other")).strip().lower()
         if kind not in PlaceKind.__members__.values():
             problem(f"{where}.kind", f"'{kind}' is not one of {', '.join(k.value for k in PlaceKind)}")
@@ -119,8 +126,17 @@ def _read_site_places(places_data: object, path: str, problem: Callable[[str, st
             problem(f"{where}.{field}", bad)
         if unstorable:
             continue
-        places.append(PlaceSpec(place["name"].strip(), PlaceKind(kind), directions.strip()))
+        retired = _retired(place, where, problem)
+        places.append(PlaceSpec(place["name"].strip(), PlaceKind(kind), directions.strip(), retired))
     return places
+
+
+def _retired(entry: dict[str, object], path: str, problem: Callable[[str, str], None]) -> bool:
+    value = entry.get("retired", False)
+    if not isinstance(value, bool):
+        problem(f"{path}.retired", "write `retired: true` to retire it, or leave the line out")
+        return False
+    return value
 
 
 def import_places(ctx: Context, sites: list[SiteSpec]) -> tuple[int, int]:
@@ -225,7 +241,7 @@ def check_staff(text: str, known_sites: list[str]) -> tuple[list[tuple[int, Staf
     rows: list[tuple[int, StaffRow]] = []
     seen: set[tuple[str, str]] = set()
     for line, row in lines:
-        found = _field_problems(row) or _row_problems(row, sites)
+        found = field_problems(row) or _row_problems(row, sites)
         platform = row["platform"].lower()
         who = (
             platform,
@@ -268,7 +284,7 @@ def _row_problems(row: dict[str, str], sites: dict[str, str]) -> list[tuple[str,
     return problems
 
 
-def _field_problems(row: dict[str, str]) -> list[tuple[str, str]]:
+def field_problems(row: dict[str, str]) -> list[tuple[str, str]]:
     """Lengths and control characters, before any value can reach the database."""
     # Nearly every row is fine: one search over the whole row, then the field by field
     # look only for a row that has something to say (100,000 rows: 4 s -> 0.4 s).
@@ -421,13 +437,11 @@ def import_exclusions(ctx: Context, text: str) -> int:
         programme = default_programme(uow, ctx.settings)
         problems, exclusions = [], []
         for line, row in read_csv(text, EXCLUSION_COLUMNS):
-            if found := _field_problems(row):
+            if found := field_problems(row):
                 problems += [f"line {line}, {field}: {complaint}" for field, complaint in found]
                 continue
-            clinician = _enrolled(
-                uow, programme.saved_id, row["clinician_platform"], row["clinician_user_id"]
-            )
-            manager = _enrolled(uow, programme.saved_id, row["manager_platform"], row["manager_user_id"])
+            clinician = enrolled(uow, programme.saved_id, row["clinician_platform"], row["clinician_user_id"])
+            manager = enrolled(uow, programme.saved_id, row["manager_platform"], row["manager_user_id"])
             if clinician is None or clinician.role is not Role.CLINICIAN:
                 problems.append(
                     f"line {line}, clinician_user_id: no clinician {row['clinician_user_id']} is enrolled"
@@ -446,7 +460,7 @@ def import_exclusions(ctx: Context, text: str) -> int:
     return len(exclusions)
 
 
-def _enrolled(uow: UnitOfWork, programme_id: int, platform: str, user_id: str) -> Participant | None:
+def enrolled(uow: UnitOfWork, programme_id: int, platform: str, user_id: str) -> Participant | None:
     platform = platform.lower()
     return uow.participants.find(programme_id, platform, normalise_user_id(platform, user_id))
 

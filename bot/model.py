@@ -106,6 +106,12 @@ class Place(Stored):
     kind: PlaceKind = PlaceKind.OTHER
     directions: str = ""
     id: int | None = None
+    # A retired place is no longer suggested; pairs sent there keep its name.
+    retired_at: datetime | None = None
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
 
 
 @dataclass

@@ -6,10 +6,11 @@ and the composition root supplies a Clock and a SeedSource. Tests use hand-writt
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.chart import ChartFigures
 from bot.model import (
@@ -24,11 +25,16 @@ from bot.model import (
     Participant,
     Place,
     Programme,
+    Role,
     Round,
     SignInToken,
     Site,
     SitOut,
+    Status,
 )
+
+if TYPE_CHECKING:  # bot.report needs the Context, which needs these ports
+    from bot.report import BoardReport
 
 
 class Clock(Protocol):
@@ -77,6 +83,11 @@ class PlaceRepository(Protocol):
     def save(self, place: Place) -> None: ...
 
 
+# One page of a search and how many matched in all (a module-level name: inside the
+# repository, `list` is its own method).
+PeoplePage = tuple[list[Participant], int]
+
+
 class ParticipantRepository(Protocol):
     def get(self, participant_id: int) -> Participant | None: ...
     def find(self, programme_id: int, platform: str, user_id: str) -> Participant | None: ...
@@ -87,6 +98,9 @@ class ParticipantRepository(Protocol):
 
     def save(self, participant: Participant) -> None: ...
     def get_many(self, ids: Iterable[int]) -> dict[int, Participant]: ...
+    def search(self, programme_id: int, words: str, limit: int, offset: int = 0) -> PeoplePage:
+        """People not erased whose name or email contains `words` (already case-folded; empty
+        matches everyone), ordered by name then id: one page of them, and how many match."""
 
 
 class ExclusionRepository(Protocol):
@@ -124,6 +138,58 @@ class PairRepository(Protocol):
         """Pairs made before the cutoff, not yet followed up, with no outcome from anyone."""
 
     def save(self, pair: Pair) -> None: ...
+
+
+@dataclass(frozen=True)
+class PeopleCount:
+    site_id: int
+    role: Role
+    status: Status
+    count: int
+
+
+@dataclass
+class MonthPeople:
+    """A month's people as bot/figures.py counts them (erased people included: they took part)."""
+
+    taking_part: Counter[Role] = field(default_factory=Counter)  # joined before its end, not left by it
+    joiners: Counter[Role] = field(default_factory=Counter)
+    leavers: Counter[Role] = field(default_factory=Counter)
+
+
+@dataclass
+class RoundsActivity:
+    """Counts over the pairs, answers and sit-outs of some rounds."""
+
+    pairs: int = 0
+    confirmed: int = 0  # pairs where someone said they met
+    answered: int = 0  # answers, one per person per pair
+    sit_outs_by_role: Counter[Role] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)  # reason values, pairs not confirmed
+    # (site id of the place, else of the clinician now; None when neither) -> [pairs, confirmed]
+    by_site: dict[int | None, list[int]] = field(default_factory=dict)
+    by_place: Counter[int] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True)
+class RoundCounts:
+    pairs: int = 0
+    sit_outs: int = 0
+    confirmed: int = 0
+
+
+class FigureRepository(Protocol):
+    """Counting done by the database: the dashboard's pages count thousands of rows per view."""
+
+    def people(self, programme_id: int, on: date) -> list[PeopleCount]:
+        """Everyone not erased, counted by site, role and status on that day (groups of none left out)."""
+
+    def first_joined(self, programme_id: int) -> datetime | None: ...
+    def month_people(self, programme_id: int, months: Sequence[tuple[date, date]]) -> list[MonthPeople]:
+        """For each (first day, day after the last) of some months, in one reading of everyone."""
+
+    def activity(self, round_ids: Sequence[int]) -> RoundsActivity: ...
+    def per_round(self, round_ids: Sequence[int]) -> dict[int, RoundCounts]: ...
 
 
 class SitOutRepository(Protocol):
@@ -265,6 +331,8 @@ class UnitOfWork(Protocol):
     def erasure_register(self) -> ErasureRegisterRepository: ...
     @property
     def seen_requests(self) -> SeenRequestRepository: ...
+    @property
+    def figures(self) -> FigureRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None:
@@ -277,7 +345,10 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        """A fresh unit of work. A read_only one only reads and never commits (commit raises):
+        on SQLite it begins a plain deferred transaction instead of taking the write lock up
+        front, so pages that only look run beside the writer (WAL) rather than queueing for it."""
 
 
 @dataclass(frozen=True)
@@ -318,6 +389,12 @@ class ChartRenderer(Protocol):
     """Draws figures the core has computed (and already suppressed) as an image."""
 
     def render(self, figures: ChartFigures) -> bytes: ...
+
+
+class ReportRenderer(Protocol):
+    """Draws a quarterly board report the core has computed (and already suppressed) as a PDF."""
+
+    def render(self, report: BoardReport) -> bytes: ...
 
 
 class SignInTokenRepository(Protocol):

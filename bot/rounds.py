@@ -91,7 +91,7 @@ def run_round(
     today = ctx.today()
     week = week or week_of(today)
     held_on = today if week_of(today) == week else monday_of(week)
-    with ctx.uow() as uow, collector_paused():
+    with ctx.uow(read_only=dry_run) as uow, collector_paused():
         programme = default_programme(uow, ctx.settings)
         existing = uow.rounds.get(programme.saved_id, week)
         if existing is not None and scheduled:
@@ -147,7 +147,8 @@ def _plan(
         same_site=result.same_site,
         available={"clinician": len(job.clinicians), "manager": len(job.managers)},
     )
-    planner = MeetupPlanner(list(sites.values()), uow.places.list(programme.saved_id), int(week[-2:]))
+    in_use = [p for p in uow.places.list(programme.saved_id) if not p.retired]
+    planner = MeetupPlanner(list(sites.values()), in_use, int(week[-2:]))
     last_starters = _last_starters(uow, previous[:1])
     for index, (clinician, manager) in enumerate(result.pairs):
         avoid = {last_starters[p] for p in (clinician, manager) if p in last_starters}

@@ -74,7 +74,7 @@ def programme_stats(ctx: Context) -> ProgrammeStats:
         return ProgrammeStats(
             programme=programme.name,
             sites=sum(not site.retired for site in uow.sites.list(programme.saved_id)),
-            places=len(uow.places.list(programme.saved_id)),
+            places=sum(not p.retired for p in uow.places.list(programme.saved_id)),
             people=people,
             last_round=recent[0].week if recent else None,
             last_round_pairs=len(pairs),

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import getpass
 import logging
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +20,8 @@ from corridor_cli import settings as settings_module
 
 if TYPE_CHECKING:  # annotations only: each command imports what it needs when it runs
     from bot.context import Context
-    from bot.model import Participant
+    from bot.file_imports import Confirmed, FilePreview
+    from bot.model import Organiser, Participant
     from bot.ports import UnitOfWork
     from corridor_cli.settings import Settings
 
@@ -50,12 +53,18 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--quarter", required=True, help="quarter such as 2026-Q4")
     report.add_argument("--out", required=True, help="PDF file to write")
     for noun, help_text in (
-        ("places", "import sites and their meeting places from a YAML file"),
+        ("places", "add, update and retire sites and their meeting places from a YAML file"),
         ("participants", "enrol staff in bulk from a CSV file"),
-        ("exclusions", "import do-not-pair lists from a CSV file"),
+        ("exclusions", "make the do-not-pair rules those of a CSV file (adds and removes)"),
     ):
         sub = commands.add_parser(noun, help=help_text).add_subparsers(dest="action", required=True)
-        sub.add_parser("import", help=help_text).add_argument("file")
+        reading = sub.add_parser("import", help=help_text)
+        reading.add_argument("file")
+        if noun != "participants":
+            reading.add_argument("--dry-run", action="store_true", help="show every change, make none")
+            reading.add_argument(
+                "--yes", action="store_true", help="make the changes without asking (scripts)"
+            )
     export = commands.add_parser("export", help="write pairs or outcomes to CSV")
     export.add_argument("what", choices=("pairs", "outcomes"))
     export.add_argument("--since", help="first date to include, YYYY-MM-DD")
@@ -213,13 +222,15 @@ def _read(path: str) -> str:
 
 
 def _places(ctx: Context, args: argparse.Namespace) -> int:
-    from bot.imports import import_places, read_places
+    from bot.file_imports import confirm_places, preview_places
     from corridor_cli.yaml_lines import load_with_lines
 
     document, line_of = load_with_lines(_read(args.file), args.file)
-    sites, places = import_places(ctx, read_places(document, line_of))
-    print(f"Imported {sites} new site(s) and {places} new place(s) from {args.file}.")
-    return 0
+    return _apply_file(
+        args,
+        preview_places(ctx, document, line_of),
+        lambda fingerprint: confirm_places(ctx, _it_staff(), document, line_of, fingerprint),
+    )
 
 
 def _participants(ctx: Context, args: argparse.Namespace) -> int:
@@ -230,11 +241,45 @@ def _participants(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _exclusions(ctx: Context, args: argparse.Namespace) -> int:
-    from bot.imports import import_exclusions
+    from bot.file_imports import confirm_exclusions, preview_exclusions
 
-    count = import_exclusions(ctx, _read(args.file))
-    print(f"Recorded {count} do-not-pair rule(s) from {args.file}.")
+    text = _read(args.file)
+    return _apply_file(
+        args,
+        preview_exclusions(ctx, text),
+        lambda fingerprint: confirm_exclusions(ctx, _it_staff(), text, fingerprint),
+    )
+
+
+def _apply_file(args: argparse.Namespace, preview: FilePreview, confirm: Callable[[str], Confirmed]) -> int:
+    """As the dashboard's imports: every change and every problem shown at once; nothing
+    written unless confirmed (--yes, or yes at the prompt), and nothing at all with problems."""
+    if preview.problems:
+        from bot.imports import ImportRejected
+
+        raise ImportRejected(preview.problems)  # every one, on one line
+    for change in preview.changes:
+        print(f"{change.action}: {change.detail}")
+    if not preview.changes:
+        print(f"Nothing to change: {args.file} says what the programme already has.")
+        return 0
+    if args.dry_run:
+        print(f"Dry run: {len(preview.changes)} change(s) shown, none made.")
+        return 0
+    _confirm(args.yes, f"Make these {len(preview.changes)} change(s)?", "nothing was changed")
+    confirmed = confirm(preview.fingerprint)
+    if not confirmed.ok:
+        raise CorridorError(confirmed.problem)
+    print(confirmed.done)
     return 0
+
+
+def _it_staff() -> Organiser:
+    """Who the audit log says made a change from the command line: the shell's user."""
+    from bot.model import Organiser
+
+    user = getpass.getuser()
+    return Organiser("console", user, f"{user} (command line)")
 
 
 def _export(ctx: Context, args: argparse.Namespace) -> int:
@@ -300,18 +345,18 @@ def _people_to_forget(uow: UnitOfWork, programme_id: int, args: argparse.Namespa
     return [person]
 
 
-def _confirm(yes: bool, question: str) -> None:
+def _confirm(yes: bool, question: str, refused: str = "nothing was erased") -> None:
     """Asks on a terminal; a script must say --yes, since nobody is there to answer."""
     if yes:
         return
     if not sys.stdin.isatty():
-        raise CorridorError("not erasing without confirmation: run this on a terminal, or add --yes")
+        raise CorridorError(f"not confirmed ({refused}): run this on a terminal, or add --yes")
     try:
         answer = input(f"{question} Type yes to go ahead: ")
     except EOFError:
         answer = ""
     if answer.strip().lower() not in ("y", "yes"):
-        raise CorridorError("not confirmed; nothing was erased")
+        raise CorridorError(f"not confirmed; {refused}")
 
 
 def _admin(ctx: Context, args: argparse.Namespace) -> int:

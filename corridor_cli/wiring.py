@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adapters.charts.png import PngCharts
+from adapters.charts.report_pdf import PdfReports
 from bot.config import EngineSettings
 from bot.context import Context
 from bot.gateway import CoreChat, StoredPlatformState, StoredSeenRequests
@@ -56,6 +57,7 @@ def build_context(
         seeds=seeds or RandomSeeds(),
         settings=engine_settings,
         charts=PngCharts(),
+        reports=PdfReports(),
         pseudonyms=pseudonyms,
     )
 

@@ -45,6 +45,10 @@ def make_engine(url: str | URL, **options: Any) -> Engine:
     return create_engine(parsed, **options)
 
 
+# SQLite's lower() folds ASCII only; searching "élodie" must find "Élodie" (see _sql.casefold_in).
+CASEFOLD = "corridor_casefold"
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
@@ -60,18 +64,30 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # Take BEGIN away from the sqlite3 module: left to itself it starts transactions only
     # before writes, which breaks SAVEPOINT and lets reads in a unit of work drift.
     dbapi_connection.isolation_level = None
+    # str.casefold itself, not a Python wrapper: a search folds every name, 10,000 calls.
+    # Callers make sure it never sees NULL (storage/repositories/_sql.casefold_in).
+    dbapi_connection.create_function(CASEFOLD, 1, str.casefold, deterministic=True)
     cursor = dbapi_connection.cursor()
     for pragma in _SQLITE_PRAGMAS:
         cursor.execute(pragma)
     cursor.close()
 
 
+# An execution option the unit of work sets on transactions that only read (storage/uow.py).
+READ_ONLY = "corridor_read_only"
+
+
 def _on_sqlite_begin(connection: Any) -> None:
+    if connection.get_execution_options().get(READ_ONLY):
+        # Only reading: a deferred BEGIN takes no lock until the first read, and in WAL mode a
+        # reader never waits for the writer nor holds it up; it sees one snapshot throughout.
+        connection.exec_driver_sql("BEGIN")
+        return
     # IMMEDIATE takes the write lock up front. A deferred transaction that reads and then
     # writes fails at once with "database is locked" when another writer committed in
     # between, and busy_timeout cannot save it; waiting for the lock at BEGIN can.
-    # The price is that units of work take turns on SQLite; PostgreSQL is the choice
-    # when that matters.
+    # The price is that writing units of work take turns on SQLite; PostgreSQL is the
+    # choice when that matters.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

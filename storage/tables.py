@@ -87,6 +87,7 @@ places = Table(
     Column("name", String(NAME), nullable=False),
     Column("kind", String(20), nullable=False),
     Column("directions", Text, nullable=False),
+    Column("retired_at", UtcDateTime),
     one_of("kind", PlaceKind),
 )
 

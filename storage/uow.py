@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import Conflict
-from storage.engine import scrub_freed_pages
+from storage.engine import READ_ONLY, scrub_freed_pages
 from storage.errors import is_unique_violation
 from storage.repositories import (
     SqlAuditRepository,
@@ -30,14 +30,16 @@ from storage.repositories import (
     SqlSitOutRepository,
 )
 from storage.repositories.erasure import ERASED_IN_SESSION
+from storage.repositories.figures import SqlFigureRepository
 
 
 class SqlUnitOfWork:
     """Use as ``with uow: ...; uow.commit()``; leaving the block rolls back whatever was not committed."""
 
-    def __init__(self, session_factory: sessionmaker[Session]):
+    def __init__(self, session_factory: sessionmaker[Session], read_only: bool = False):
         self._session_factory = session_factory
         self._session: Session | None = None
+        self.read_only = read_only
 
     def __enter__(self) -> SqlUnitOfWork:
         session = self._session = self._session_factory()
@@ -59,6 +61,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditRepository(session)
         self.erasure_register = SqlErasureRegisterRepository(session)
         self.seen_requests = SqlSeenRequestRepository(session)
+        self.figures = SqlFigureRepository(session)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -69,6 +72,8 @@ class SqlUnitOfWork:
             session.close()
 
     def commit(self) -> None:
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         session = self._require_session()
         erased = session.info.pop(ERASED_IN_SESSION, False)
         try:
@@ -98,6 +103,10 @@ class SqlUnitOfWorkFactory:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        # Same pool; the option tells storage/engine.py's BEGIN that this transaction only reads.
+        self._reading = sessionmaker(
+            bind=engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
 
-    def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions)
+    def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._reading if read_only else self._sessions, read_only)

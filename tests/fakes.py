@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -22,15 +23,18 @@ from bot.model import (
     OutboxMessage,
     OutboxStatus,
     Outcome,
+    OutcomeKind,
     Pair,
     Participant,
     Place,
     Programme,
+    Role,
     Round,
     SignInToken,
     Site,
     SitOut,
 )
+from bot.ports import MonthPeople, PeopleCount, RoundCounts, RoundsActivity
 from bot.redaction import whole_name
 
 
@@ -191,6 +195,15 @@ class FakeParticipants(_Repo):
 
     def get_many(self, ids: Iterable[int]):
         return {i: self.s.participants[i] for i in ids if i in self.s.participants}
+
+    def search(self, programme_id, words, limit, offset=0):
+        found = [
+            p
+            for p in self.list(programme_id)
+            if not p.erased and (words in p.display_name.casefold() or words in (p.email or "").casefold())
+        ]
+        found.sort(key=lambda p: (p.display_name.casefold(), p.id))
+        return found[offset : offset + limit], len(found)
 
 
 class FakeExclusions(_Repo):
@@ -512,10 +525,77 @@ class FakeSeenRequests(_Repo):
         return len(old)
 
 
+class FakeFigures(_Repo):
+    """The counts the database makes in storage/repositories/figures.py, made the obvious way."""
+
+    def people(self, programme_id, on):
+        counted = Counter(
+            (p.site_id, p.role, p.status_on(on))
+            for p in self.s.participants.values()
+            if p.programme_id == programme_id and not p.erased
+        )
+        return [PeopleCount(site, role, status, n) for (site, role, status), n in counted.items()]
+
+    def first_joined(self, programme_id):
+        joined = [p.joined_at for p in self.s.participants.values() if p.programme_id == programme_id]
+        return min((j for j in joined if j is not None), default=None)
+
+    def month_people(self, programme_id, months):
+        return [self._month_people(programme_id, start, end) for start, end in months]
+
+    def _month_people(self, programme_id, start, end):
+        figures = MonthPeople()
+        for p in self.s.participants.values():
+            if p.programme_id != programme_id:
+                continue
+            joined = p.joined_at.date() if p.joined_at else None
+            left = p.left_at.date() if p.left_at else None
+            if joined is not None and joined < end and (left is None or left >= end):
+                figures.taking_part[p.role] += 1
+            if joined is not None and start <= joined < end:
+                figures.joiners[p.role] += 1
+            if left is not None and start <= left < end:
+                figures.leavers[p.role] += 1
+        return figures
+
+    def activity(self, round_ids):
+        wanted = set(round_ids)
+        figures = RoundsActivity()
+        mine = [p for p in self.s.pairs.values() if p.round_id in wanted]
+        answers = [o for o in self.s.outcomes.values() if o.pair_id in {p.id for p in mine}]
+        met = {o.pair_id for o in answers if o.kind is OutcomeKind.MET}
+        for pair in mine:
+            place = self.s.places.get(pair.place_id) if pair.place_id is not None else None
+            clinician = self.s.participants.get(pair.clinician_id)
+            site = place.site_id if place else (clinician.site_id if clinician else None)
+            tally = figures.by_site.setdefault(site, [0, 0])
+            tally[0] += 1
+            tally[1] += pair.id in met
+            if pair.place_id is not None:
+                figures.by_place[pair.place_id] += 1
+        figures.pairs, figures.confirmed, figures.answered = len(mine), len(met), len(answers)
+        figures.reasons = Counter(o.reason.value for o in answers if o.reason and o.pair_id not in met)
+        for sat in self.s.sit_outs:
+            if sat.round_id in wanted:
+                person = self.s.participants.get(sat.participant_id)
+                figures.sit_outs_by_role[person.role if person else Role.CLINICIAN] += 1
+        return figures
+
+    def per_round(self, round_ids):
+        met = {o.pair_id for o in self.s.outcomes.values() if o.kind is OutcomeKind.MET}
+        counted = {}
+        for round_id in round_ids:
+            mine = [p for p in self.s.pairs.values() if p.round_id == round_id]
+            sat = sum(s.round_id == round_id for s in self.s.sit_outs)
+            counted[round_id] = RoundCounts(len(mine), sat, sum(p.id in met for p in mine))
+        return counted
+
+
 class FakeUnitOfWork:
-    def __init__(self, committed: Store):
+    def __init__(self, committed: Store, read_only: bool = False):
         self.committed_store = committed
         self.commits = 0
+        self.read_only = read_only
 
     def __enter__(self):
         self._work = copy.deepcopy(self.committed_store)
@@ -537,12 +617,15 @@ class FakeUnitOfWork:
         self.audit = FakeAudit(self._work)
         self.erasure_register = FakeErasureRegister(self._work)
         self.seen_requests = FakeSeenRequests(self._work)
+        self.figures = FakeFigures(self._work)
         return self
 
     def __exit__(self, *exc):
         self._work = None
 
     def commit(self):
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         self.committed_store.__dict__.update(copy.deepcopy(self._work).__dict__)
         self.commits += 1
 
@@ -554,5 +637,5 @@ class FakeUnitOfWorkFactory:
     def __init__(self):
         self.store = Store()
 
-    def __call__(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self.store)
+    def __call__(self, *, read_only: bool = False) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.store, read_only)

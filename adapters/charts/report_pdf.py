@@ -6,9 +6,10 @@ and read aloud by a screen reader; the charts are the same greyscale-safe ones t
 
 from __future__ import annotations
 
+import io
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from adapters.charts.png import draw_into
 from bot.report import BoardReport
@@ -16,7 +17,16 @@ from bot.report import BoardReport
 A4 = (8.27, 11.69)
 
 
-def write_report(report: BoardReport, path: Path) -> None:
+class PdfReports:
+    """The core's ReportRenderer: the same PDF `corridor report` writes, as bytes to download."""
+
+    def render(self, report: BoardReport) -> bytes:
+        out = io.BytesIO()
+        write_report(report, out)
+        return out.getvalue()
+
+
+def write_report(report: BoardReport, path: Path | BinaryIO) -> None:
     import matplotlib
 
     matplotlib.use("Agg")

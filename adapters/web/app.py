@@ -1,7 +1,8 @@
 """The dashboard as the composition root sees it: `DashboardSite(desk).attach(web_app)`.
 
 `desk` is the core's `bot.dashboard.Dashboard`; every call to it does database work, so it
-runs on a worker thread and the event loop (and with it every Slack ack) never waits.
+runs on a worker thread and the event loop (and with it every Slack ack) never waits. At most
+DESK_CALLS of them run at once; the rest wait their turn on the loop, holding no thread.
 """
 
 from __future__ import annotations
@@ -21,9 +22,13 @@ from bot.dashboard import Dashboard, DeskSession
 HERE = Path(__file__).parent
 PREFIX = "/admin"
 # Pages anyone may see: they show no programme data.
-PUBLIC = frozenset({"signin", "help", "signed_out", "static"})
+PUBLIC = frozenset({"signin", "signin_post", "help", "signed_out", "static"})
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# Ten organisers opening pages together would otherwise be ten threads in Python at once:
+# each page then takes ten times as long, and the Slack core, which shares the process and
+# its interpreter lock, waits behind them all. Two keep a database and a CPU busy.
+DESK_CALLS = 2
 
 
 class DashboardSite:
@@ -32,6 +37,8 @@ class DashboardSite:
         self.templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
         self.templates.filters["when"] = lambda at: f"{at:%A %d %B %Y at %H:%M}"
         self.pages = Pages(self)
+        self._turns = asyncio.Semaphore(DESK_CALLS)
+        self._planning = asyncio.Semaphore(1)
 
     def attach(self, web_app: web.Application) -> None:
         admin = web.Application(middlewares=[self._headers, self._signed_in])
@@ -40,7 +47,15 @@ class DashboardSite:
         web_app.add_subapp(PREFIX, admin)
 
     async def call(self, method: Callable, *args):
-        return await asyncio.to_thread(method, *args)
+        async with self._turns:
+            return await asyncio.to_thread(method, *args)
+
+    async def plan(self, method: Callable, *args):
+        """A call that may plan a whole round (the Rounds page's preview, a second or more):
+        one at a time, in a lane of its own, so organisers waiting for it never hold up the
+        other pages' turns (the preview is shared, so the next ones in the lane are quick)."""
+        async with self._planning:
+            return await asyncio.to_thread(method, *args)
 
     def render(self, request: web.Request, template: str, *, status: int = 200, **values) -> web.Response:
         session: DeskSession | None = request.get(SESSION)

@@ -25,7 +25,8 @@ class Pages:
         self._done: dict[str, str] = {}
 
     def register(self, router: web.UrlDispatcher) -> None:
-        router.add_get("/signin", self.sign_in, name="signin")
+        router.add_get("/signin", self.sign_in_page, name="signin")
+        router.add_post("/signin", self.sign_in, name="signin_post")
         router.add_get("/how-to-sign-in", self.help, name="help")
         router.add_get("/signed-out", self.signed_out, name="signed_out")
         router.add_post("/sign-out", self.sign_out, name="sign_out")
@@ -42,8 +43,17 @@ class Pages:
 
     # Signing in and out
 
+    async def sign_in_page(self, request: web.Request) -> web.Response:
+        """Opening the link only looks: the button's POST is what uses it up."""
+        token = request.query.get("token", "")
+        if not await self.site.call(self.desk.link_works, token):
+            return self.site.render(request, "link_not_valid.html", status=400)
+        return self.site.render(request, "sign_in.html", token=token)
+
     async def sign_in(self, request: web.Request) -> web.StreamResponse:
-        started = await self.site.call(self.desk.start_session, request.query.get("token", ""))
+        # No CSRF token here (there is no session yet): the one-time secret is the proof.
+        token = (await request.post()).get("token", "")
+        started = await self.site.call(self.desk.start_session, token if isinstance(token, str) else "")
         if started is None:
             return self.site.render(request, "link_not_valid.html", status=400)
         response = web.HTTPSeeOther("/admin/")

@@ -47,7 +47,9 @@ class PeoplePages:
     # People
 
     async def people(self, request: web.Request) -> web.Response:
-        found = await self.site.call(self.desk.people, request.query.get("q", ""))
+        page = request.query.get("page", "1")
+        number = int(page) if page.isdigit() and len(page) < 7 else 1
+        found = await self.site.call(self.desk.people, request.query.get("q", ""), number)
         return self.pages.page(request, "people.html", found=found)
 
     async def person(self, request: web.Request) -> web.Response:

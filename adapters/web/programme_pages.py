@@ -26,6 +26,9 @@ SETTINGS_FIELDS = (
 )
 
 
+NO_REPORT = "No board report for that quarter: choose one on the Digest and reports page."
+
+
 class ProgrammePages:
     def __init__(self, pages: Pages):
         self.pages = pages
@@ -38,6 +41,7 @@ class ProgrammePages:
         router.add_post("/rounds/run", self.run_round, name="run_round")
         router.add_get("/digest", self.digest, name="digest")
         router.add_post("/digest/send", self.send_digest, name="send_digest")
+        router.add_get("/digest/report", self.board_report, name="board_report")
 
     async def settings(self, request: web.Request) -> web.StreamResponse:
         view = await self.site.call(self.desk.settings_form)
@@ -52,7 +56,7 @@ class ProgrammePages:
         return self.pages.page(request, "settings.html", view=view, problems=change.problems)
 
     async def rounds(self, request: web.Request) -> web.Response:
-        view = await self.site.call(self.desk.rounds)
+        view = await self.site.plan(self.desk.rounds)
         return self.pages.page(request, "rounds.html", view=view)
 
     async def run_round(self, request: web.Request) -> web.StreamResponse:
@@ -63,6 +67,19 @@ class ProgrammePages:
     async def digest(self, request: web.Request) -> web.Response:
         view = await self.site.call(self.desk.digest)
         return self.pages.page(request, "digest.html", view=view, problems={})
+
+    async def board_report(self, request: web.Request) -> web.StreamResponse:
+        # Drawing the PDF takes a second of matplotlib: the planning lane, not the pages' turns.
+        found = await self.site.plan(self.desk.board_report, request.query.get("quarter", ""))
+        if found is None:
+            raise web.HTTPNotFound(
+                text="No board report for that quarter: choose one on the Digest and reports page."
+            )
+        return web.Response(
+            body=found.pdf,
+            content_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{found.filename}"'},
+        )
 
     async def send_digest(self, request: web.Request) -> web.StreamResponse:
         change = await self.site.call(self.desk.send_digest_now, request[SESSION].organiser)

@@ -20,7 +20,7 @@ from bot.dashboard import (
     staff_import,
 )
 from bot.dashboard.audit import AuditLine
-from bot.dashboard.digest_page import DigestView
+from bot.dashboard.digest_page import BoardReportFile, DigestView
 from bot.dashboard.overview import Overview
 from bot.dashboard.people import ErasureView, PeopleFound, PersonView
 from bot.dashboard.programme_settings import SettingsView
@@ -33,6 +33,7 @@ from bot.model import Organiser
 
 __all__ = [
     "AuditLine",
+    "BoardReportFile",
     "Change",
     "Dashboard",
     "DeskSession",
@@ -57,6 +58,7 @@ class Dashboard:
     def __init__(self, ctx: Context):
         self._ctx = ctx
         self._previews = rounds.PreviewCache()
+        self._overview = overview.OverviewCache()
 
     @property
     def secure(self) -> bool:
@@ -64,6 +66,9 @@ class Dashboard:
         return self._ctx.settings.public_url.lower().startswith("https://")
 
     # Signing in and out
+
+    def link_works(self, token: str) -> bool:
+        return signin.link_works(self._ctx, token)
 
     def start_session(self, token: str) -> StartedSession | None:
         return signin.start_session(self._ctx, token)
@@ -77,7 +82,7 @@ class Dashboard:
     # Reading
 
     def overview(self) -> Overview:
-        return overview.overview(self._ctx)
+        return self._overview.get(self._ctx)
 
     def sites(self) -> list[SiteView]:
         return sites.list_sites(self._ctx)
@@ -97,21 +102,21 @@ class Dashboard:
     # Changing
 
     def rename_site(self, who: Organiser, site_id: int, name: str) -> Change:
-        return sites.rename_site(self._ctx, who, site_id, name)
+        return self._changed(sites.rename_site(self._ctx, who, site_id, name))
 
     def retire_site(self, who: Organiser, site_id: int) -> Change:
-        return sites.retire_site(self._ctx, who, site_id)
+        return self._changed(sites.retire_site(self._ctx, who, site_id))
 
     def add_place(self, who: Organiser, site_id: int, name: str, kind: str, directions: str) -> Change:
-        return sites.add_place(self._ctx, who, site_id, name, kind, directions)
+        return self._changed(sites.add_place(self._ctx, who, site_id, name, kind, directions))
 
     def edit_place(self, who: Organiser, place_id: int, name: str, kind: str, directions: str) -> Change:
-        return sites.edit_place(self._ctx, who, place_id, name, kind, directions)
+        return self._changed(sites.edit_place(self._ctx, who, place_id, name, kind, directions))
 
     # People, do-not-pair rules and the staff list (bot/dashboard/people.py, rules.py, staff_import.py)
 
-    def people(self, query: str = "") -> PeopleFound:
-        return people.search_people(self._ctx, query)
+    def people(self, query: str = "", page: int = 1) -> PeopleFound:
+        return people.search_people(self._ctx, query, page)
 
     def person(self, person_id: int) -> PersonView | None:
         return people.find_person(self._ctx, person_id)
@@ -123,22 +128,22 @@ class Dashboard:
         return people.erasure_preview(self._ctx, person_id)
 
     def pause_person(self, who: Organiser, person_id: int, until: str) -> Change:
-        return people.pause_person(self._ctx, who, person_id, until)
+        return self._changed(people.pause_person(self._ctx, who, person_id, until))
 
     def resume_person(self, who: Organiser, person_id: int) -> Change:
-        return people.resume_person(self._ctx, who, person_id)
+        return self._changed(people.resume_person(self._ctx, who, person_id))
 
     def move_person(self, who: Organiser, person_id: int, site_id: str) -> Change:
-        return people.move_person(self._ctx, who, person_id, site_id)
+        return self._changed(people.move_person(self._ctx, who, person_id, site_id))
 
     def change_role(self, who: Organiser, person_id: int, role: str, capacity: str) -> Change:
-        return people.change_role(self._ctx, who, person_id, role, capacity)
+        return self._changed(people.change_role(self._ctx, who, person_id, role, capacity))
 
     def remove_person(self, who: Organiser, person_id: int) -> Change:
-        return people.remove_person(self._ctx, who, person_id)
+        return self._changed(people.remove_person(self._ctx, who, person_id))
 
     def erase_person(self, who: Organiser, person_id: int) -> Change:
-        return people.erase_person(self._ctx, who, person_id)
+        return self._changed(people.erase_person(self._ctx, who, person_id))
 
     def rules(self) -> list[RuleView]:
         return rules.list_rules(self._ctx)
@@ -147,10 +152,10 @@ class Dashboard:
         return rules.rule_choices(self._ctx, clinician_query, manager_query)
 
     def add_rule(self, who: Organiser, clinician_id: str, manager_id: str) -> Change:
-        return rules.add_rule(self._ctx, who, clinician_id, manager_id)
+        return self._changed(rules.add_rule(self._ctx, who, clinician_id, manager_id))
 
     def remove_rule(self, who: Organiser, clinician_id: str, manager_id: str) -> Change:
-        return rules.remove_rule(self._ctx, who, clinician_id, manager_id)
+        return self._changed(rules.remove_rule(self._ctx, who, clinician_id, manager_id))
 
     def preview_staff_upload(self, data: bytes) -> ImportPreview:
         return staff_import.preview_upload(self._ctx, data)
@@ -158,7 +163,8 @@ class Dashboard:
     def confirm_staff_import(
         self, who: Organiser, text: str, fingerprint: str
     ) -> tuple[ImportPreview, Change]:
-        return staff_import.confirm_staff(self._ctx, who, text, fingerprint)
+        preview, change = staff_import.confirm_staff(self._ctx, who, text, fingerprint)
+        return preview, self._changed(change)
 
     # End of people, do-not-pair rules and the staff list
     # Programme settings, rounds and the digest (kept together, one block)
@@ -170,18 +176,26 @@ class Dashboard:
         return programme_settings.view_with(self._ctx, typed)
 
     def save_settings(self, who: Organiser, typed: dict[str, str]) -> Change:
-        change = programme_settings.save_settings(self._ctx, who, typed)
-        self._previews.forget()  # the next round may now be another week, on other rules
-        return change
+        return self._changed(programme_settings.save_settings(self._ctx, who, typed))
 
     def rounds(self) -> RoundsView:
         return rounds.rounds_view(self._ctx, self._previews)
 
     def run_round_now(self, who: Organiser) -> Change:
-        return rounds.run_now(self._ctx, who, self._previews)
+        return self._changed(rounds.run_now(self._ctx, who, self._previews))
 
     def digest(self) -> DigestView:
         return digest_page.digest_view(self._ctx)
 
+    def board_report(self, quarter: str) -> BoardReportFile | None:
+        return digest_page.board_report_file(self._ctx, quarter)
+
     def send_digest_now(self, who: Organiser) -> Change:
         return digest_page.send_now(self._ctx, who)
+
+    def _changed(self, change: Change) -> Change:
+        """After an organiser changed something, nobody is shown figures or a preview from before."""
+        if change.ok:
+            self._previews.forget()  # the next round may now be another week, on other rules
+            self._overview.forget()
+        return change

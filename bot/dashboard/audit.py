@@ -29,7 +29,7 @@ class AuditLine:
 
 
 def audit_log(ctx: Context, limit: int = SHOWN) -> list[AuditLine]:
-    with ctx.uow() as uow:
+    with ctx.uow(read_only=True) as uow:
         programme = default_programme(uow, ctx.settings)
         entries = uow.audit.recent(programme.saved_id, limit)
     zone = ctx.settings.timezone

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from bot.context import Context, default_programme
+from bot.context import NAME_LIMIT, Context, default_programme
 from bot.dashboard.audit import record
 from bot.dashboard.sites import Change
 from bot.erasure import erase
@@ -52,8 +52,26 @@ class PersonView:
 @dataclass(frozen=True)
 class PeopleFound:
     query: str
-    people: list[PersonView]
+    people: list[PersonView]  # one page of them, by name
     matched: int  # may be more than are shown
+    page: int = 1
+    page_size: int = SHOWN
+
+    @property
+    def first_shown(self) -> int:
+        return (self.page - 1) * self.page_size + 1 if self.people else 0
+
+    @property
+    def last_shown(self) -> int:
+        return self.first_shown + len(self.people) - 1 if self.people else 0
+
+    @property
+    def next_page(self) -> int | None:
+        return self.page + 1 if self.page * self.page_size < self.matched else None
+
+    @property
+    def previous_page(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
 
 
 @dataclass(frozen=True)
@@ -68,21 +86,21 @@ def day_label(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def search_people(ctx: Context, query: str, limit: int = SHOWN) -> PeopleFound:
-    """Everyone whose name or email contains the words typed, case aside; all when none are."""
-    wanted = " ".join(query.split()).casefold()
-    with ctx.uow() as uow:
+def search_people(ctx: Context, query: str, page: int = 1, limit: int = SHOWN) -> PeopleFound:
+    """Everyone whose name or email contains the words typed, case aside; all when none are.
+    One page of `limit` at a time, by name: the database searches and pages (thousands of staff)."""
+    wanted = " ".join(query.split()).casefold()[:NAME_LIMIT]
+    page = max(1, page)
+    with ctx.uow(read_only=True) as uow:
         programme = default_programme(uow, ctx.settings)
-        people = [p for p in uow.participants.list(programme.saved_id) if not p.erased]
+        found, matched = uow.participants.search(programme.saved_id, wanted, limit, (page - 1) * limit)
         sites = _site_names(uow, programme)
-    found = [p for p in people if wanted in p.display_name.casefold() or wanted in (p.email or "").casefold()]
-    found.sort(key=lambda p: (p.display_name.casefold(), p.saved_id))
     today = ctx.today()
-    return PeopleFound(wanted, [_view(p, sites, today) for p in found[:limit]], len(found))
+    return PeopleFound(wanted, [_view(p, sites, today) for p in found], matched, page, limit)
 
 
 def find_person(ctx: Context, person_id: int) -> PersonView | None:
-    with ctx.uow() as uow:
+    with ctx.uow(read_only=True) as uow:
         programme = default_programme(uow, ctx.settings)
         person = _person_of(uow, programme, person_id)
         return _view(person, _site_names(uow, programme), ctx.today()) if person else None
@@ -90,7 +108,7 @@ def find_person(ctx: Context, person_id: int) -> PersonView | None:
 
 def site_choices(ctx: Context) -> list[tuple[int, str]]:
     """The sites a person can be moved to: retired ones are gone from every picker."""
-    with ctx.uow() as uow:
+    with ctx.uow(read_only=True) as uow:
         programme = default_programme(uow, ctx.settings)
         sites = [s for s in uow.sites.list(programme.saved_id) if not s.retired]
     return sorted(((s.saved_id, s.name) for s in sites), key=lambda s: s[1].casefold())

@@ -49,7 +49,7 @@ def organisers_field(platform: str) -> str:
 
 
 def settings_view(ctx: Context) -> SettingsView:
-    with ctx.uow() as uow:
+    with ctx.uow(read_only=True) as uow:
         chosen = effective(uow, ctx.settings, find_programme(uow, ctx.settings))
     platforms = _platforms(chosen)
     return SettingsView(_form_of(chosen, platforms), platforms, _days(), _cadences())

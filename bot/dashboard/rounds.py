@@ -10,7 +10,6 @@ digest does.
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -18,7 +17,7 @@ from bot.context import Context, default_programme, programme_settings
 from bot.dashboard.audit import record
 from bot.dashboard.sites import Change
 from bot.digest import shown
-from bot.model import Organiser, OutcomeKind
+from bot.model import Organiser
 from bot.rounds import run_round
 from bot.weeks import week_of
 
@@ -133,23 +132,17 @@ def preview(ctx: Context, week: str) -> Preview:
 
 
 def past_rounds(ctx: Context, limit: int = SHOWN_ROUNDS) -> list[PastRound]:
-    with ctx.uow() as uow:
+    with ctx.uow(read_only=True) as uow:
         programme = default_programme(uow, ctx.settings)
         rounds = uow.rounds.recent(programme.saved_id, limit)
-        ids = [r.saved_id for r in rounds]
-        pairs = uow.pairs.for_rounds(ids)
-        sit_outs = uow.sit_outs.for_rounds(ids)
-        met = {
-            o.pair_id
-            for o in uow.outcomes.for_pairs([p.saved_id for p in pairs])
-            if o.kind is OutcomeKind.MET
-        }
-    made = Counter(p.round_id for p in pairs)
-    confirmed = Counter(p.round_id for p in pairs if p.saved_id in met)
-    sat = Counter(s.round_id for s in sit_outs)
+        counted = uow.figures.per_round([r.saved_id for r in rounds])
     return [
         PastRound(
-            r.week, r.held_on, shown(made[r.saved_id]), shown(sat[r.saved_id]), shown(confirmed[r.saved_id])
+            r.week,
+            r.held_on,
+            shown(counted[r.saved_id].pairs),
+            shown(counted[r.saved_id].sit_outs),
+            shown(counted[r.saved_id].confirmed),
         )
         for r in rounds
     ]

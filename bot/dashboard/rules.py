@@ -40,7 +40,7 @@ class RuleChoices:
 
 def list_rules(ctx: Context) -> list[RuleView]:
     """Rules naming an erased person are left out: there is nobody left to name."""
-    with ctx.uow() as uow:
+    with ctx.uow(read_only=True) as uow:
         programme = default_programme(uow, ctx.settings)
         rules = uow.exclusions.list(programme.saved_id)
         people = uow.participants.get_many({i for r in rules for i in (r.clinician_id, r.manager_id)})
@@ -54,7 +54,7 @@ def list_rules(ctx: Context) -> list[RuleView]:
 
 def rule_choices(ctx: Context, clinician_query: str = "", manager_query: str = "") -> RuleChoices:
     """Everyone still in the programme, by role, narrowed to names or emails containing the words."""
-    with ctx.uow() as uow:
+    with ctx.uow(read_only=True) as uow:
         programme = default_programme(uow, ctx.settings)
         people = [p for p in uow.participants.list(programme.saved_id) if not p.erased and p.left_at is None]
         sites = {s.saved_id: s.name for s in uow.sites.list(programme.saved_id)}

@@ -1,7 +1,9 @@
 """Signing in to the dashboard without a new identity system: the chat platform vouches.
 
 An organiser asks their chat bot for a link; the link carries a one-time secret valid for
-ten minutes. Opening it swaps the secret for a session lasting a working day. Only sha256
+ten minutes. Opening it shows a "Sign in" button (a GET changes nothing, so a mail scanner or
+link preview fetching the link cannot use it up); pressing it swaps the secret for a session
+lasting a working day. Only sha256
 digests of either secret are stored, so a copy of the database signs nobody in.
 """
 
@@ -80,6 +82,18 @@ def issue_link(ctx: Context, organiser: Organiser) -> SignInLink:
     return SignInLink(f"{base}{SIGN_IN_PATH}?token={secret}", now + LINK_LIFETIME)
 
 
+def link_works(ctx: Context, token: str) -> bool:
+    """Whether the link would sign its organiser in now; only looks (opening a link is a GET)."""
+    if not token:
+        return False
+    with ctx.uow(read_only=True) as uow:
+        found = uow.sign_ins.get(digest(token))
+        if found is None or found.used_at is not None or found.expires_at <= ctx.clock.now():
+            return False
+        organiser = found.organiser
+        return programme_settings_in(uow, ctx.settings).is_organiser(organiser.platform, organiser.user_id)
+
+
 def start_session(ctx: Context, token: str) -> StartedSession | None:
     """None when the link is unknown, used, expired, or its organiser no longer is one."""
     if not token:
@@ -104,13 +118,13 @@ def start_session(ctx: Context, token: str) -> StartedSession | None:
 def current_session(ctx: Context, secret: str) -> DeskSession | None:
     if not secret:
         return None
-    with ctx.uow() as uow:
+    with ctx.uow(read_only=True) as uow:  # every page asks: one short read, no write lock
         found = uow.organiser_sessions.get(digest(secret))
-    if found is None or found.ended_at is not None or found.expires_at <= ctx.clock.now():
-        return None
-    organiser = found.organiser
-    if not _organiser(ctx, organiser):
-        return None  # removed from the organisers since signing in
+        if found is None or found.ended_at is not None or found.expires_at <= ctx.clock.now():
+            return None
+        organiser = found.organiser
+        if not programme_settings_in(uow, ctx.settings).is_organiser(organiser.platform, organiser.user_id):
+            return None  # removed from the organisers since signing in
     return DeskSession(organiser, csrf_token_for(secret), found.expires_at)
 
 

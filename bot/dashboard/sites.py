@@ -6,12 +6,13 @@ and each one is written to the audit log in the same transaction.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.context import Context, default_programme
 from bot.dashboard.audit import record
 from bot.errors import Conflict
-from bot.model import Organiser, Place, PlaceKind, Site
+from bot.model import Organiser, Place, PlaceKind, Site, Status
 from bot.ports import UnitOfWork
 
 NAME_LIMIT = 200
@@ -39,6 +40,7 @@ class PlaceView:
     kind: str
     kind_label: str
     directions: str
+    retired: bool = False  # no longer suggested (a places file left it out)
 
 
 @dataclass(frozen=True)
@@ -55,15 +57,19 @@ def place_kinds() -> list[tuple[str, str]]:
 
 
 def list_sites(ctx: Context) -> list[SiteView]:
-    with ctx.uow() as uow:
+    with ctx.uow(read_only=True) as uow:
         programme = default_programme(uow, ctx.settings)
         sites = uow.sites.list(programme.saved_id)
         places = uow.places.list(programme.saved_id)
-        people = [p for p in uow.participants.list(programme.saved_id) if not p.erased and p.left_at is None]
+        counts = uow.figures.people(programme.saved_id, ctx.today())
+    based_at = Counter[int]()
+    for count in counts:
+        if count.status is not Status.LEFT:
+            based_at[count.site_id] += count.count
     views = []
     for site in sites:
         mine = [_place_view(p, site) for p in places if p.site_id == site.saved_id]
-        based = sum(person.site_id == site.saved_id for person in people)
+        based = based_at[site.saved_id]
         views.append(SiteView(site.saved_id, site.name, site.retired, based, mine))
     return sorted(views, key=lambda s: (s.retired, s.name.casefold()))
 
@@ -89,6 +95,7 @@ def _place_view(place: Place, site: Site) -> PlaceView:
         place.kind.value,
         place.kind.label,
         place.directions,
+        place.retired,
     )
 
 

@@ -72,7 +72,7 @@ def preview_upload(ctx: Context, data: bytes) -> ImportPreview:
 
 
 def preview_staff(ctx: Context, text: str) -> ImportPreview:
-    with ctx.uow() as uow:
+    with ctx.uow(read_only=True) as uow:
         preview, _ = _plan(uow, ctx, text)
     return preview
 

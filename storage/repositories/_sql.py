@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import CursorResult, Table
+from sqlalchemy import CursorResult, Table, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.errors import Conflict
+from storage.engine import CASEFOLD
 from storage.errors import is_unique_violation
 
 # SQLite's historical limit on bound parameters is 999; stay under it on every backend.
@@ -62,3 +63,12 @@ def conflicts_as(session: Session, message: str) -> Iterator[None]:
         if is_unique_violation(error):
             raise Conflict(message) from error
         raise
+
+
+def casefold_in(session: Session) -> Callable[[Any], Any]:
+    """Full Unicode case folding in SQL: PostgreSQL's lower() folds every script; SQLite's only
+    ASCII, so storage/engine.py gives each SQLite connection Python's str.casefold instead.
+    A NULL is folded as the empty text."""
+    if session.get_bind().dialect.name == "sqlite":
+        return lambda value: getattr(func, CASEFOLD)(func.coalesce(value, ""))
+    return func.lower

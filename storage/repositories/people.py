@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.model import Exclusion, Participant, Place, PlaceKind, Programme, Role, Site
-from storage.repositories._sql import chunks, conflicts_as, dialect_insert, rows_touched
+from bot.ports import PeoplePage
+from storage.repositories._sql import casefold_in, chunks, conflicts_as, dialect_insert, rows_touched
 from storage.repositories.bulk import insert_with_ids
 from storage.tables import exclusions, participants, places, programmes, sites
 
@@ -101,6 +102,7 @@ def _place(row: Row[Any]) -> Place:
         kind=PlaceKind(row.kind),
         directions=row.directions,
         id=row.id,
+        retired_at=row.retired_at,
     )
 
 
@@ -141,6 +143,7 @@ def _place_values(place: Place) -> dict[str, Any]:
         "name": place.name,
         "kind": place.kind.value,
         "directions": place.directions,
+        "retired_at": place.retired_at,
     }
 
 
@@ -240,6 +243,37 @@ class SqlParticipantRepository:
             query = select(participants).where(participants.c.id.in_(batch))
             found.update((row.id, _participant(row)) for row in self._session.execute(query))
         return found
+
+    def search(self, programme_id: int, words: str, limit: int, offset: int = 0) -> PeoplePage:
+        fold = casefold_in(self._session)
+        wanted = [participants.c.programme_id == programme_id, participants.c.erased.is_(False)]
+        if words:
+            wanted.append(
+                or_(
+                    fold(participants.c.display_name).contains(words, autoescape=True),
+                    # Many people have no email recorded: no need to fold nothing.
+                    and_(
+                        participants.c.email.is_not(None),
+                        fold(participants.c.email).contains(words, autoescape=True),
+                    ),
+                )
+            )
+        # One pass over everyone: the page and, on each of its rows, how many matched in all.
+        query = (
+            select(participants, func.count().over().label("matched"))
+            .where(*wanted)
+            .order_by(fold(participants.c.display_name), participants.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        rows = self._session.execute(query).all()
+        if rows:
+            return [_participant(row) for row in rows], rows[0].matched
+        # A page past the end has no rows to carry the count.
+        total = self._session.execute(
+            select(func.count()).select_from(participants).where(*wanted)
+        ).scalar_one()
+        return [], total
 
 
 class SqlExclusionRepository:

@@ -186,9 +186,9 @@ def organiser(tmp_path: Path) -> Organiser:
 
 @pytest.fixture
 def set_up(organiser: Organiser) -> Organiser:
-    assert "2 new site(s) and 3 new place(s)" in organiser.ok(
-        "places", "import", organiser.write("places.yml", PLACES)
-    )
+    imported = organiser.ok("places", "import", organiser.write("places.yml", PLACES), "--yes")
+    assert "Added a site: St Mary's" in imported and "Added a site: Charing Cross" in imported
+    assert "Made 5 change(s)" in imported  # two sites, three places
     assert "Enrolled 5 new participant(s)" in organiser.ok(
         "participants", "import", organiser.write("staff.csv", STAFF)
     )
@@ -290,7 +290,7 @@ def test_a_bad_places_file_is_rejected_whole(organiser: Organiser) -> None:
         "kind: corridor\n        directions: By the lifts", "kind: cupboard\n        directions: x"
     )
     line_of_bad_kind = bad.splitlines().index("        kind: cupboard") + 1
-    error = organiser.refused("places", "import", organiser.write("bad.yml", bad))
+    error = organiser.refused("places", "import", organiser.write("bad.yml", bad), "--yes")
     assert f"line {line_of_bad_kind}" in error
     assert "kind" in error and "cupboard" in error
     assert "Nothing was imported" in error or "nothing was imported" in error
@@ -445,3 +445,91 @@ def test_status_in_the_wrong_folder_says_there_is_no_database_rather_than_making
     assert not (tmp_path / "corridor.db").exists()
     assert "up to date" in elsewhere.ok("db", "upgrade")
     assert "No rounds yet." in elsewhere.ok("status")
+
+
+FIXED_PLACES = """\
+sites:
+  - name: St Mary's
+    places:
+      - name: Level 2 staff kitchen
+        kind: kitchen
+        directions: CLOSED for refurbishment; use the Level 3 kitchen by Ward 9
+      - name: Level 3 kitchen
+        kind: kitchen
+        directions: Up the stairs by Ward 9
+  - name: Empty site
+    retired: true
+"""
+
+
+def _places_and_sites(org: Organiser) -> tuple[dict[str, tuple[str, bool]], dict[str, bool]]:
+    """Each place's directions and whether it is retired; each site and whether it is."""
+    ctx = org.context()
+    try:
+        with ctx.uow() as uow:
+            (programme,) = uow.programmes.list()
+            places = {p.name: (p.directions, p.retired) for p in uow.places.list(programme.id)}
+            sites = {s.name: s.retired for s in uow.sites.list(programme.id)}
+    finally:
+        ctx.uow.engine.dispose()
+    return places, sites
+
+
+def test_a_places_file_updates_directions_and_retires_what_it_no_longer_lists(set_up: Organiser) -> None:
+    org = set_up
+    mistake = "sites:\n  - name: Empty site\n"
+    assert "Added a site: Empty site" in org.ok("places", "import", org.write("oops.yml", mistake), "--yes")
+    before = _places_and_sites(org)
+    org.write("places.yml", FIXED_PLACES)
+
+    shown = org.ok("places", "import", "places.yml", "--dry-run")
+    assert "Changed a place: Level 2 staff kitchen at St Mary's: directions" in shown
+    assert "CLOSED for refurbishment" in shown
+    assert "Added a place: Level 3 kitchen (staff kitchen) at St Mary's: Up the stairs by Ward 9" in shown
+    assert "Retired a place: Outpatients coffee point at St Mary's" in shown
+    assert "Retired a site: Empty site" in shown
+    assert "Charing Cross" not in shown  # a site the file does not name is left as it is
+    assert "Dry run: 4 change(s) shown, none made." in shown
+    refusal = org.refused("places", "import", "places.yml")  # a script that forgot --yes
+    assert "not confirmed" in refusal and "--yes" in refusal
+    assert _places_and_sites(org) == before
+
+    assert "Made 4 change(s)." in org.ok("places", "import", "places.yml", "--yes")
+    places, sites = _places_and_sites(org)
+    assert places["Level 2 staff kitchen"][0].startswith("CLOSED for refurbishment")
+    assert places["Outpatients coffee point"][1] is True and places["Atrium coffee point"][1] is False
+    assert sites == {"St Mary's": False, "Charing Cross": False, "Empty site": True}
+    assert "(2 sites, 3 meeting places)" in org.status()
+    picker = _join(org, "U9", "Newcomer", "join clinician Empty site")
+    assert "no site called 'Empty site'" in picker
+    assert "Nothing to change" in org.ok("places", "import", "places.yml", "--yes")
+
+
+def test_a_do_not_pair_file_is_the_whole_list_of_rules(set_up: Organiser) -> None:
+    org = set_up
+    header = "clinician_platform,clinician_user_id,manager_platform,manager_user_id\n"
+    both = header + "console,U1,console,U2\nconsole,U3,console,U4\n"
+    done = org.ok("exclusions", "import", org.write("rules.csv", both), "--yes")
+    assert "Added a do-not-pair rule: Dr Amara Okafor and Ben Hughes" in done
+    assert "Added a do-not-pair rule: Sister Chloe Patel and Dev Walsh" in done
+
+    org.write("rules.csv", header + "console,U1,console,U2\n")
+    shown = org.ok("exclusions", "import", "rules.csv", "--dry-run")
+    assert "Removed a do-not-pair rule: Sister Chloe Patel and Dev Walsh" in shown
+    assert "Amara" not in shown and "Dry run: 1 change(s) shown, none made." in shown
+    bad = header + "console,U1,console,U2\nconsole,U2,console,U1\nconsole,U77,console,U4\n"
+    error = org.refused("exclusions", "import", org.write("bad.csv", bad), "--yes")
+    assert "line 3, clinician_user_id: no clinician U2" in error and "line 3, manager_user_id" in error
+    assert "line 4, clinician_user_id: no clinician U77" in error and "Nothing was imported" in error
+    assert "Made 1 change(s)." in org.ok("exclusions", "import", "rules.csv", "--yes")
+    ctx = org.context()
+    try:
+        with ctx.uow() as uow:
+            (programme,) = uow.programmes.list()
+            rules = uow.exclusions.list(programme.id)
+            names = uow.participants.get_many({r.clinician_id for r in rules})
+            audit = [e.action for e in uow.audit.recent(programme.id, 10)]
+        assert [names[r.clinician_id].user_id for r in rules] == ["U1"]
+    finally:
+        ctx.uow.engine.dispose()
+    assert audit.count("Removed a do-not-pair rule") == 1 and audit.count("Added a do-not-pair rule") == 2

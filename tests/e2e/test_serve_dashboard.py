@@ -32,9 +32,15 @@ async def test_serve_answers_the_dashboard_on_the_same_port(tmp_path):
         jar = aiohttp.CookieJar(unsafe=True)
         async with aiohttp.ClientSession(cookie_jar=jar) as browser:
             async with browser.get(link) as answer:
+                assert answer.status == 200 and answer.url.path == "/admin/signin"
+                assert ">Sign in</button>" in await answer.text()  # opening it uses nothing up
+            form = {"token": link.split("token=")[1]}
+            async with browser.post(link.split("?")[0], data=form) as answer:
                 assert answer.status == 200 and answer.url.path == "/admin/"
                 assert "overview" in await answer.text()
             async with browser.get(link) as answer:
+                assert answer.status == 400
+            async with browser.post(link.split("?")[0], data=form) as answer:
                 assert answer.status == 400
     finally:
         process.send_signal(signal.SIGTERM)

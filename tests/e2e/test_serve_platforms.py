@@ -70,7 +70,8 @@ async def test_one_serve_process_answers_slack_and_teams(tmp_path):
         )
         (tmp_path / "places.yml").write_text(PLACES)
         subprocess.run([CORRIDOR, "db", "upgrade"], cwd=tmp_path, env=env, check=True)
-        subprocess.run([CORRIDOR, "places", "import", "places.yml"], cwd=tmp_path, env=env, check=True)
+        imported = [CORRIDOR, "places", "import", "places.yml", "--yes"]
+        subprocess.run(imported, cwd=tmp_path, env=env, check=True)
         process = subprocess.Popen(
             [CORRIDOR, "serve"],
             cwd=tmp_path,

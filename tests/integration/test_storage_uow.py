@@ -82,3 +82,23 @@ def test_commit_turns_a_late_unique_violation_into_a_conflict_and_writes_nothing
 def test_using_a_unit_of_work_outside_with_is_a_clear_error(uow_factory):
     with pytest.raises(RuntimeError, match="with"):
         uow_factory().commit()
+
+
+def test_a_reader_looks_while_a_writer_holds_its_transaction_open(uow_factory):
+    # On SQLite every writing unit of work takes the write lock at BEGIN; a page that only
+    # reads must not queue behind it (nor make it wait), and sees what was committed before.
+    with uow_factory() as uow:
+        uow.programmes.add(Programme(name="St Elsewhere"))
+        uow.commit()
+    with uow_factory() as writer:
+        writer.programmes.add(Programme(name="Not yet committed"))
+        with uow_factory(read_only=True) as reader:
+            assert [p.name for p in reader.programmes.list()] == ["St Elsewhere"]
+        writer.commit()
+    with uow_factory(read_only=True) as reader:
+        assert [p.name for p in reader.programmes.list()] == ["St Elsewhere", "Not yet committed"]
+
+
+def test_a_read_only_unit_of_work_refuses_to_commit(uow_factory):
+    with uow_factory(read_only=True) as reader, pytest.raises(RuntimeError, match="read-only"):
+        reader.commit()

@@ -1,7 +1,7 @@
 """Where each sent message landed on its platform, so erasure can rewrite the posted copy.
 
 Revision ID: 0007_ig_posted_copies
-Revises: 0003_hardening
+Revises: 0006_delivery_leases
 Create Date: 2026-12-01
 
 Frozen history, like 0001: every type and constraint is spelled out here.

@@ -208,8 +208,8 @@ class SerialUnitOfWorkFactory:
     def store(self):
         return self.inner.store
 
-    def __call__(self):
-        return _SerialUnitOfWork(self.inner(), self.lock)
+    def __call__(self, *, read_only: bool = False):
+        return _SerialUnitOfWork(self.inner(read_only=read_only), self.lock)
 
 
 class _SerialUnitOfWork:

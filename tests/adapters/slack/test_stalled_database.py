@@ -60,13 +60,13 @@ class StallingDatabase:
     def stalled(self) -> bool:
         return not self._lifted.is_set() and time.monotonic() < self._until
 
-    def __call__(self):
+    def __call__(self, *, read_only: bool = False):
         if _on_event_loop():
             self.on_loop += 1
         if not self._lifted.is_set():
             self.caught.set()
             self._lifted.wait(max(0.0, self._until - time.monotonic()))
-        return self.inner()
+        return self.inner(read_only=read_only)
 
 
 def _on_event_loop() -> bool:

@@ -15,6 +15,7 @@ import pytest
 from aiohttp import web
 from playwright.async_api import Page
 
+from adapters.charts.report_pdf import PdfReports
 from adapters.slack import SlackConfig
 from adapters.web import DashboardSite
 from bot.context import Context
@@ -63,6 +64,7 @@ async def fake_slack():
 @pytest.fixture
 async def hospital(fake_slack) -> AsyncIterator[Hospital]:
     ctx = make_context()
+    ctx.reports = PdfReports()
     config = SlackConfig.from_env(slack_env(fake_slack))
     ctx.settings = load(slack_env(fake_slack)).engine
     adapter = slack_adapter(ctx, config)

@@ -31,9 +31,17 @@ def pages(hospital) -> list[str]:
     return [hospital.url + page.format(site=site, place=place) for page in PAGES]
 
 
+async def press_sign_in(browser: aiohttp.ClientSession, link: str, **options) -> aiohttp.ClientResponse:
+    """Open the link (a page with a button) and press "Sign in", which posts the link's token."""
+    async with browser.get(link) as shown:
+        page = await shown.text()
+    token = re.search(r'name="token" value="([^"]+)"', page)
+    return await browser.post(link.split("?")[0], data={"token": token[1] if token else ""}, **options)
+
+
 async def signed_in(hospital) -> aiohttp.ClientSession:
     browser = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
-    async with browser.get(await hospital.sign_in_link()) as answer:
+    async with await press_sign_in(browser, await hospital.sign_in_link()) as answer:
         assert answer.status == 200 and answer.url.path == "/admin/"
     return browser
 
@@ -80,9 +88,11 @@ async def test_every_response_carries_the_security_headers(hospital):
 
 async def test_the_session_cookie_is_httponly_and_samesite(hospital):
     link = await hospital.sign_in_link()
-    async with aiohttp.ClientSession() as browser, browser.get(link, allow_redirects=False) as answer:
+    async with aiohttp.ClientSession() as browser:
+        answer = await press_sign_in(browser, link, allow_redirects=False)
         assert answer.status == 303
         cookie = answer.headers["Set-Cookie"]
+        answer.release()
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/admin/" in cookie
     assert "Secure" not in cookie  # the public URL here is http://127.0.0.1
 
@@ -91,7 +101,7 @@ async def test_a_link_signs_in_once_and_not_after_ten_minutes(hospital):
     link = await hospital.sign_in_link()
     late = await hospital.sign_in_link()
     jar = aiohttp.CookieJar(unsafe=True)
-    async with aiohttp.ClientSession(cookie_jar=jar) as first, first.get(link) as answer:
+    async with aiohttp.ClientSession(cookie_jar=jar) as first, await press_sign_in(first, link) as answer:
         assert answer.url.path == "/admin/"
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as second:
         for stale in (link, None):
@@ -102,8 +112,29 @@ async def test_a_link_signs_in_once_and_not_after_ten_minutes(hospital):
                 assert answer.status == 400
                 assert "expired or been used" in await answer.text()
                 assert "corridor_session" not in answer.cookies
+            token = stale.split("token=")[1]
+            async with second.post(stale.split("?")[0], data={"token": token}) as answer:
+                assert answer.status == 400  # pressing a button kept from before does no better
+                assert "corridor_session" not in answer.cookies
             async with second.get(hospital.url, allow_redirects=False) as answer:
                 assert answer.status == 303
+
+
+async def test_opening_a_link_only_shows_a_sign_in_button_and_uses_nothing_up(hospital):
+    # Mail scanners and chat link previews open links: a GET must never spend the token.
+    link = await hospital.sign_in_link()
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+        for _ in range(2):
+            async with browser.get(link, allow_redirects=False) as answer:
+                assert answer.status == 200 and "corridor_session" not in answer.cookies
+                page = await answer.text()
+                assert '<form method="post" action="/admin/signin">' in page and ">Sign in</button>" in page
+        assert [t.used_at for t in hospital.store().sign_ins.values()] == [None]
+        async with browser.get(hospital.url, allow_redirects=False) as answer:
+            assert answer.status == 303  # not signed in yet
+        async with await press_sign_in(browser, link) as answer:
+            assert answer.url.path == "/admin/"
+    assert [t.used_at is not None for t in hospital.store().sign_ins.values()] == [True]
 
 
 async def test_a_clinician_is_never_issued_a_link(hospital):
@@ -166,5 +197,7 @@ async def test_it_staff_link_works_like_the_bots(hospital):
 
     link = issue_link(hospital.ctx, Organiser("slack", ORGANISER, ORGANISER)).url
     jar = aiohttp.CookieJar(unsafe=True)  # the loopback server is an IP address
-    async with aiohttp.ClientSession(cookie_jar=jar) as browser, browser.get(link) as answer:
+    async with aiohttp.ClientSession(cookie_jar=jar) as browser:
+        answer = await press_sign_in(browser, link)
+        answer.release()
         assert answer.url.path == "/admin/"

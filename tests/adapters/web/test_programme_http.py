@@ -10,7 +10,7 @@ from bot.context import programme_settings
 from tests.adapters.slack.conftest import CLINICIANS, MANAGERS, ORGANISER
 from tests.adapters.web.test_http import csrf_of, signed_in
 
-PAGES = ["settings", "rounds", "digest"]
+PAGES = ["settings", "rounds", "digest", "digest/report?quarter=2026-Q2"]
 POSTS = ["settings", "rounds/run", "digest/send"]
 
 
@@ -119,3 +119,29 @@ async def test_sending_the_digest_without_a_channel_says_how_to_set_one(hospital
             assert answer.status == 400
             assert "admin channel here" in await answer.text()
     assert not hospital.store().audit
+
+
+async def test_the_quarterly_board_report_downloads_as_the_pdf_corridor_report_writes(hospital):
+    import io
+
+    from pypdf import PdfReader
+
+    await staffed(hospital)  # they joined in May 2026: the programme's second quarter
+    browser = await signed_in(hospital)
+    async with browser:
+        async with browser.get(hospital.url + "digest") as answer:
+            page = await answer.text()
+        assert '<option value="2026-Q2">2026-Q2</option>' in page
+        assert 'action="/admin/digest/report"' in page
+        async with browser.get(hospital.url + "digest/report", params={"quarter": "2026-Q2"}) as answer:
+            assert answer.status == 200
+            assert answer.content_type == "application/pdf"
+            assert answer.headers["Content-Disposition"] == 'attachment; filename="board-report-2026-Q2.pdf"'
+            pdf = await answer.read()
+        for unknown in ("2026-Q1", "2027-Q1", "next quarter", ""):
+            async with browser.get(hospital.url + "digest/report", params={"quarter": unknown}) as answer:
+                assert answer.status == 404, unknown
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Corridor: board report for 2026-Q2" in text
+    assert "fewer than 5" in text  # two clinicians and two managers: too few to show
+    assert CLINICIANS[0][1] not in text and not hospital.store().audit
