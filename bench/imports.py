@@ -130,9 +130,11 @@ def run_one(code: Path, url: str, files: Path, timeout: float) -> tuple[Measured
     else:
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     corridor(code, env, ["db", "upgrade"], timeout)
-    places = corridor(code, env, ["places", "import", str(files / "sites.yaml")], timeout)
+    # Since places files can retire and update, the command previews and asks; a script says --yes.
+    asks = ["--yes"] if (code / "bot" / "file_imports.py").exists() else []
+    places = corridor(code, env, ["places", "import", *asks, str(files / "sites.yaml")], timeout)
     if places.seconds is None:  # the staff list needs the sites: give it just those it names
-        corridor(code, env, ["places", "import", str(files / "staff_sites.yaml")], timeout)
+        corridor(code, env, ["places", "import", *asks, str(files / "staff_sites.yaml")], timeout)
     staff = corridor(code, env, ["participants", "import", str(files / "staff.csv")], timeout)
     return places, staff
 

@@ -417,6 +417,10 @@ class OrganiserSessionRepository(Protocol):
 
 class AuditRepository(Protocol):
     def add(self, entry: AuditEntry) -> None: ...
+    def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        """One statement for a file's thousands of changes (ids are not handed back)."""
+        ...
+
     def recent(self, programme_id: int, limit: int) -> list[AuditEntry]:
         """Newest first."""
 

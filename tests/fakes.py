@@ -478,6 +478,10 @@ class FakeAudit(_Repo):
         entry.id = self.s.new_id()
         self.s.audit.append(entry)
 
+    def add_many(self, entries):
+        for entry in entries:
+            self.add(entry)
+
     def recent(self, programme_id, limit):
         mine = [e for e in self.s.audit if e.programme_id == programme_id]
         return sorted(mine, key=lambda e: (e.at, e.id), reverse=True)[:limit]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -102,21 +103,28 @@ class SqlOrganiserSessionRepository:
         return rows_touched(self._session.execute(statement))
 
 
+def _audit_values(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "programme_id": entry.programme_id,
+        "at": entry.at,
+        **_organiser_values(entry.organiser),
+        "action": entry.action,
+        "detail": entry.detail,
+    }
+
+
 class SqlAuditRepository:
     def __init__(self, session: Session):
         self._session = session
 
     def add(self, entry: AuditEntry) -> None:
-        values = {
-            "programme_id": entry.programme_id,
-            "at": entry.at,
-            **_organiser_values(entry.organiser),
-            "action": entry.action,
-            "detail": entry.detail,
-        }
         entry.id = self._session.execute(
-            insert(audit_log).values(values).returning(audit_log.c.id)
+            insert(audit_log).values(_audit_values(entry)).returning(audit_log.c.id)
         ).scalar_one()
+
+    def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        if entries:
+            self._session.execute(insert(audit_log), [_audit_values(entry) for entry in entries])
 
     def recent(self, programme_id: int, limit: int) -> list[AuditEntry]:
         query = (

@@ -105,3 +105,52 @@ def test_a_big_staff_list_with_one_bad_row_writes_nothing(database_url):
         programme = default_programme(uow, ctx.settings)
         assert uow.participants.list(programme.saved_id) == []
         assert uow.outbox.counts(programme.saved_id)["pending"] == 0
+
+
+def _places_document(count: int, *, directions: str = "By the lifts") -> dict:
+    return {
+        "sites": [
+            {
+                "name": f"Site {n:04d}",
+                "places": [
+                    {"name": f"Kitchen {n}", "kind": "kitchen", "directions": directions},
+                    {"name": f"Canteen {n}", "kind": "canteen"},
+                ],
+            }
+            for n in range(count)
+        ]
+    }
+
+
+def test_a_big_places_file_confirmed_from_the_command_line_goes_in_whole_with_every_change_audited(
+    database_url,
+):
+    from bot.file_imports import confirm_places, preview_places
+    from bot.model import Organiser
+
+    ctx = _ctx(database_url)
+    it_staff = Organiser("console", "it", "IT (command line)")
+    document = _places_document(SITES)
+    preview = preview_places(ctx, document, lambda path: None)
+    assert len(preview.changes) == 3 * SITES  # each site and its two places
+    assert confirm_places(ctx, it_staff, document, lambda path: None, preview.fingerprint).ok
+
+    with ctx.uow() as uow:
+        programme = default_programme(uow, ctx.settings)
+        sites = {site.id: site.name for site in uow.sites.list(programme.id)}
+        places = uow.places.list(programme.id)
+        audited = uow.audit.recent(programme.id, 10 * SITES)
+    assert len(sites) == SITES and len(places) == 2 * SITES
+    kitchens = {sites[p.site_id]: p.name for p in places if p.kind is PlaceKind.KITCHEN}
+    assert kitchens["Site 0007"] == "Kitchen 7"  # each place under its own new site
+    assert len(audited) == 3 * SITES
+
+    # The same file with new directions: only the kitchens change, and nothing is added.
+    closed = _places_document(SITES, directions="CLOSED for refurbishment")
+    again = preview_places(ctx, closed, lambda path: None)
+    assert {c.action for c in again.changes} == {"Changed a place"} and len(again.changes) == SITES
+    assert confirm_places(ctx, it_staff, closed, lambda path: None, again.fingerprint).ok
+    with ctx.uow() as uow:
+        places = uow.places.list(default_programme(uow, ctx.settings).id)
+    assert len(places) == 2 * SITES
+    assert {p.directions for p in places if p.kind is PlaceKind.KITCHEN} == {"CLOSED for refurbishment"}
