@@ -93,6 +93,7 @@ def _place(row: Row[Any]) -> Place:
         kind=PlaceKind(row.kind),
         directions=row.directions,
         id=row.id,
+        hours=row.hours,
     )
 
 
@@ -128,6 +129,7 @@ def _place_values(place: Place) -> dict[str, Any]:
         "name": place.name,
         "kind": place.kind.value,
         "directions": place.directions,
+        "hours": place.hours,
     }
 
 
@@ -150,6 +152,9 @@ def _participant(row: Row[Any]) -> Participant:
         id=row.id,
         upn=row.upn,
         active_since=row.active_since,
+        shift_pattern=row.shift_pattern,
+        days_off=row.days_off,
+        every_weeks=row.every_weeks,
     )
 
 
@@ -171,6 +176,9 @@ def _participant_values(person: Participant) -> dict[str, Any]:
         "erased": person.erased,
         "upn": person.upn,
         "active_since": person.active_since,
+        "shift_pattern": person.shift_pattern,
+        "days_off": person.days_off,
+        "every_weeks": person.every_weeks,
     }
 
 
