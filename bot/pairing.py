@@ -10,7 +10,9 @@ so nobody sits out who could have had a partner):
  5. do-not-pair exclusions are never broken;
  6. whoever sat out last round is paired first;
  7. only available people are candidates (the caller filters paused and departed people);
- 8. the same inputs and seed give the same pairs.
+ 8. the same inputs and seed give the same pairs;
+ 9. last, working patterns: a pair sharing a declared pattern is best, one whose hours fit
+    (bot.shifts.pattern_fitting) next, where everything above leaves a choice.
 
 How: managers are laid out as capacity "slots" (everyone's first slot before anyone's
 second) and clinicians are taken in priority order (last round's sit-outs first, then a
@@ -28,6 +30,11 @@ again where a swap with someone who did not would cost none of that.
    cheapest steps, taken quickly.
 In a hospital-shaped programme nearly every clinician finds a free slot at once, so phase
 three has little or nothing to do.
+ - Phase four, only when someone declared a pattern: two pairs on the same two sites, both
+   fresh, trade partners whenever that makes more of them share or fit a pattern. The same
+   people are paired in the same slots, so nothing above changes; it stops when no such trade
+   is left (each pass tries at most _TRADE_TRIES partners per kind of pair, so on a huge
+   programme a rare trade may be missed).
 """
 
 from __future__ import annotations
@@ -44,6 +51,9 @@ from functools import partial
 _KEY_SHIFT = 32
 _MAX_DEPTH = 400
 _FAR = 1 << 62  # beyond any path's cost
+_TRADE_TRIES = 64
+_TRADE_PASSES = 20
+SHARED, FITTING = 2, 1  # how well two patterns suit a pair, as phase four counts it
 
 
 def meeting_key(clinician_id: int, manager_id: int) -> int:
@@ -56,6 +66,8 @@ class Candidate:
     id: int
     site_id: int
     capacity: int = 1
+    # Their usual working pattern (a bot.shifts.Pattern value), "" when not said.
+    pattern: str = ""
 
 
 @dataclass
@@ -68,6 +80,8 @@ class PairingInput:
     repeat_window: int = 12
     exclusions: frozenset[int] = frozenset()  # meeting keys that must never be paired
     sat_out_last: frozenset[int] = frozenset()
+    # (clinician pattern, manager pattern) whose hours fit; empty: patterns are not considered.
+    fitting: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass
@@ -76,6 +90,15 @@ class PairingResult:
     sat_out: list[int]
     repeats: int
     same_site: int
+    # Pairs where both declared the same working pattern.
+    shared_pattern: int = 0
+
+
+def pattern_score(clinician: str, manager: str, fitting: frozenset[tuple[str, str]]) -> int:
+    """SHARED for the same declared pattern, FITTING for hours that fit, else 0."""
+    if clinician and clinician == manager:
+        return SHARED
+    return FITTING if (clinician, manager) in fitting else 0
 
 
 def pair_round(job: PairingInput) -> PairingResult:
@@ -110,6 +133,8 @@ class _Matcher:
             self._match_within_sites()
             crossed = self._take_free_slots_across_sites()
             self._move_people_along(crossed)
+            if self.job.fitting:
+                _Trades(self).run()
         finally:
             sys.setrecursionlimit(previous_limit)
         return self._result()
@@ -238,7 +263,98 @@ class _Matcher:
         paired = {m for _, m in pairs} | {c for c, _ in pairs}
         everyone = [c.id for c in self.job.clinicians] + [m.id for m in self.job.managers]
         sat_out = sorted(p for p in set(everyone) if p not in paired)
-        return PairingResult(pairs=pairs, sat_out=sat_out, repeats=repeats, same_site=same_site)
+        pattern = {c.id: c.pattern for c in self.job.clinicians} | {m.id: m.pattern for m in self.job.managers}
+        shared = sum(1 for c, m in pairs if pattern[c] and pattern[c] == pattern[m])
+        return PairingResult(
+            pairs=pairs, sat_out=sat_out, repeats=repeats, same_site=same_site, shared_pattern=shared
+        )
+
+
+class _Trades:
+    """Phase four: two pairs trade partners when more of them then share or fit a pattern.
+
+    Only fresh pairs trade, only for fresh pairs, and only between pairs whose clinicians share
+    a site and whose managers share a site: the same people keep the same slots, so the pair
+    count, repeats, same-site pairs, exclusions and sit-outs are exactly as before. Pairs are
+    filed by (clinician's site, manager's site, clinician's pattern, manager's pattern), so a
+    pair looks only at the few kinds of pair a trade with could help.
+    """
+
+    def __init__(self, matcher: _Matcher):
+        self.m = matcher
+        job = matcher.job
+        self.fitting = job.fitting
+        self.pattern = {c.id: c.pattern for c in job.clinicians}
+        self.pattern.update({m.id: m.pattern for m in job.managers})
+        self.patterns = sorted(set(self.pattern.values()))
+        self.filed: dict[tuple[int, int, str, str], dict[int, None]] = {}
+        for clinician, slot in matcher.slot_of.items():
+            if matcher._allowed(clinician, slot):
+                self.filed.setdefault(self._kind(clinician, slot), {})[clinician] = None
+        self._gains: dict[tuple[str, str], list[tuple[str, str]]] = {}
+
+    def _kind(self, clinician: int, slot: int) -> tuple[int, int, str, str]:
+        manager = self.m.slot_manager[slot]
+        site = self.m.site_of
+        return (site[clinician], site[manager], self.pattern[clinician], self.pattern[manager])
+
+    def _score(self, clinician_pattern: str, manager_pattern: str) -> int:
+        return pattern_score(clinician_pattern, manager_pattern, self.fitting)
+
+    def _trades_for(self, a: str, x: str) -> list[tuple[str, str]]:
+        """For a pair (a, x): the kinds (b, y) of pair a trade with gains, best gain first."""
+        found = self._gains.get((a, x))
+        if found is None:
+            here = self._score(a, x)
+            options = []
+            for b in self.patterns:
+                for y in self.patterns:
+                    gain = self._score(a, y) + self._score(b, x) - here - self._score(b, y)
+                    if gain > 0:
+                        options.append((-gain, b, y))
+            found = self._gains[(a, x)] = [(b, y) for _, b, y in sorted(options)]
+        return found
+
+    def run(self) -> None:
+        for _ in range(_TRADE_PASSES):
+            if not self._one_pass():
+                return
+
+    def _one_pass(self) -> bool:
+        m, traded = self.m, False
+        for clinician in list(m.clinicians):
+            slot = m.slot_of.get(clinician)
+            if slot is None or not m._allowed(clinician, slot):
+                continue
+            kind = self._kind(clinician, slot)
+            if self._score(kind[2], kind[3]) == SHARED:
+                continue
+            for b, y in self._trades_for(kind[2], kind[3]):
+                other = self._partner_for_trade(clinician, slot, (kind[0], kind[1], b, y))
+                if other is not None:
+                    self._trade(clinician, other)
+                    traded = True
+                    break
+        return traded
+
+    def _partner_for_trade(self, clinician: int, slot: int, kind: tuple[int, int, str, str]) -> int | None:
+        m = self.m
+        for tries, other in enumerate(self.filed.get(kind, ())):
+            if tries >= _TRADE_TRIES:
+                return None
+            if other != clinician and m._allowed(clinician, m.slot_of[other]) and m._allowed(other, slot):
+                return other
+        return None
+
+    def _trade(self, one: int, other: int) -> None:
+        m = self.m
+        first, second = m.slot_of[one], m.slot_of[other]
+        del self.filed[self._kind(one, first)][one]
+        del self.filed[self._kind(other, second)][other]
+        m._assign(one, second)
+        m._assign(other, first)
+        self.filed.setdefault(self._kind(one, second), {})[one] = None
+        self.filed.setdefault(self._kind(other, first), {})[other] = None
 
 
 class _CheapestPaths:

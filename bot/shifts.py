@@ -129,8 +129,12 @@ def fits(one: Pattern, other: Pattern) -> bool:
 
 
 def pattern_fitting() -> frozenset[tuple[str, str]]:
-    """(clinician pattern, manager pattern) pairs whose hours fit, as pairing takes them."""
-    return frozenset((a.value, b.value) for a in Pattern for b in Pattern if fits(a, b))
+    """(clinician pattern, manager pattern) pairs whose hours fit, as pairing takes them; "" is a
+    pattern not said, taken as the role's default."""
+    said = {a.value: a for a in Pattern}
+    clinician = {"": default_pattern("clinician"), **said}
+    manager = {"": default_pattern("manager"), **said}
+    return frozenset((a, b) for a, x in clinician.items() for b, y in manager.items() if fits(x, y))
 
 
 @dataclass(frozen=True)
