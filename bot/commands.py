@@ -282,7 +282,10 @@ def _date_as_written(text: str, today: date, usage: str) -> date:
 def _unknown_word(head: str, known: list[str]) -> ParseError:
     """A typo (`jion`) gets the command it most likely meant; only a stranger word gets the whole list."""
     close = difflib.get_close_matches(
-        head, [w for w in known if w not in ("outcome", "time") and (w.isalpha() or "-" in w)], n=1, cutoff=0.6
+        head,
+        [w for w in known if w not in ("outcome", "time") and (w.isalpha() or "-" in w)],
+        n=1,
+        cutoff=0.6,
     )
     if close:
         return ParseError(

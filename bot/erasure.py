@@ -41,6 +41,9 @@ def erase(uow: UnitOfWork, ctx: Context, person: Participant) -> int:
     person.email = None
     person.department = None
     person.upn = None
+    person.shift_pattern = None
+    person.days_off = ""
+    person.every_weeks = 1
     person.paused_until = None
     person.capacity = 1
     person.site_id = placeholder_site(uow, ctx, person.programme_id).saved_id
@@ -48,7 +51,16 @@ def erase(uow: UnitOfWork, ctx: Context, person: Participant) -> int:
     person.left_at = _month_start(person.left_at or ctx.clock.now())
     person.erased = True
     uow.participants.save(person)
+    _forget_meeting_times(uow, person)
     return removed
+
+
+def _forget_meeting_times(uow: UnitOfWork, person: Participant) -> None:
+    """A time they proposed or agreed says when they were on shift: it goes with them."""
+    for pair in uow.pairs.for_participant(person.saved_id, 10_000):
+        if pair.meeting_at is not None:
+            pair.meeting_at = pair.meeting_proposed_by = pair.meeting_agreed_at = None
+            uow.pairs.save(pair)
 
 
 def placeholder_site(uow: UnitOfWork, ctx: Context, programme_id: int) -> Site:

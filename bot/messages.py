@@ -223,8 +223,7 @@ class Intro:
         listed = ", ".join(time_label(t) for t in self.times)
         if self.times_overlap:
             return [
-                f"When you're both likely on site: {listed}. Pick one below and we'll ask {other} "
-                "to confirm."
+                f"When you're both likely on site: {listed}. Pick one below and we'll ask {other} to confirm."
             ]
         return [
             "Your usual hours don't overlap before the round ends, so here are the nearest times, "

@@ -263,7 +263,9 @@ class _Matcher:
         paired = {m for _, m in pairs} | {c for c, _ in pairs}
         everyone = [c.id for c in self.job.clinicians] + [m.id for m in self.job.managers]
         sat_out = sorted(p for p in set(everyone) if p not in paired)
-        pattern = {c.id: c.pattern for c in self.job.clinicians} | {m.id: m.pattern for m in self.job.managers}
+        pattern = {c.id: c.pattern for c in self.job.clinicians} | {
+            m.id: m.pattern for m in self.job.managers
+        }
         shared = sum(1 for c, m in pairs if pattern[c] and pattern[c] == pattern[m])
         return PairingResult(
             pairs=pairs, sat_out=sat_out, repeats=repeats, same_site=same_site, shared_pattern=shared
