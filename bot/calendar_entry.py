@@ -45,7 +45,8 @@ def _fold(line: str, limit: int = 75) -> str:
     data = line.encode()
     if len(data) <= limit:
         return line
-    parts, start = [], 0
+    parts: list[str] = []
+    start = 0
     while start < len(data):
         end = min(len(data), start + (limit if not parts else limit - 1))
         while end < len(data) and (data[end] & 0xC0) == 0x80:  # never split a UTF-8 character

@@ -10,8 +10,8 @@ from bot.dashboard.signin import dashboard_link_reply
 from bot.digest import DIGEST_CHANNEL_KEY, send_digest
 from bot.erasure import erase
 from bot.errors import CorridorError
-from bot.messages import Button, Intent
 from bot.meeting_times import pick_time
+from bot.messages import Button, Intent
 from bot.outcomes import record_outcome
 from bot.people import NOT_JOINED, find_sender, join, leave, pause, resume, set_capacity
 from bot.results import DigestChannelSet, Forgotten

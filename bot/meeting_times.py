@@ -51,7 +51,7 @@ class RoundTimes:
     tz: ZoneInfo
 
     def __post_init__(self) -> None:
-        self._known: dict[tuple, Offer] = {}
+        self._known: dict[tuple[Person, Person, str | None], Offer] = {}
 
     @classmethod
     def for_round(cls, now: datetime, held_on: date, weeks: int, tz: ZoneInfo) -> RoundTimes:

@@ -233,9 +233,9 @@ def _nearest_time(
             earlier, later = sorted((first, second))
             gap = later[0] - earlier[1]
             moment = _quarter_down(earlier[1] - MEETING)
-            if timedelta() < gap <= MAX_GAP and opens <= moment and moment + MEETING <= closes:
-                if start <= moment and moment + MEETING <= end and (best is None or gap < best[0]):
-                    best = (gap, moment)
+            fits_in = max(opens, start) <= moment and moment + MEETING <= min(closes, end)
+            if timedelta() < gap <= MAX_GAP and fits_in and (best is None or gap < best[0]):
+                best = (gap, moment)
     return best
 
 

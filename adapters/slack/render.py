@@ -17,6 +17,7 @@ from bot.wording import command_spans
 
 ACTION_PREFIX = "corridor:"
 ANSWERS_BLOCK = "corridor-answers"
+TIMES_BLOCK = "corridor-times"
 SECTION_LIMIT = 3000  # Slack's limits, from the Block Kit reference
 HEADER_LIMIT = 150
 LABEL_LIMIT = 75
@@ -45,6 +46,8 @@ def intro_message(intro: Intro, recipient: PersonCard | None) -> dict:
     blocks += [_with_mentions(line) for line in intro.lines(recipient, None if recipient else mention)]
     if intro.buttons:
         blocks.append(actions(intro.buttons))
+    if intro.time_buttons:  # a row of its own: the times, then "My usual shifts"
+        blocks.append(actions(intro.time_buttons, block_id=TIMES_BLOCK))
     return {"text": intro.notification(recipient), "blocks": blocks}
 
 
@@ -192,8 +195,11 @@ def sections(text: str) -> list[dict]:
     return [section(chunk, escaped=False) for chunk in chunks if chunk.strip()] or [section(" ")]
 
 
-def actions(buttons: list[Button]) -> dict:
-    return {"type": "actions", "elements": [_button(b, i) for i, b in enumerate(buttons[:MAX_ACTIONS])]}
+def actions(buttons: list[Button], block_id: str | None = None) -> dict:
+    block = {"type": "actions", "elements": [_button(b, i) for i, b in enumerate(buttons[:MAX_ACTIONS])]}
+    if block_id:
+        block["block_id"] = block_id
+    return block
 
 
 def picker(buttons: list[Button], placeholder: str) -> dict:

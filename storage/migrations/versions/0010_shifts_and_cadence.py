@@ -23,12 +23,8 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.add_column("participants", sa.Column("shift_pattern", sa.String(20), nullable=True))
-    op.add_column(
-        "participants", sa.Column("days_off", sa.String(40), nullable=False, server_default="")
-    )
-    op.add_column(
-        "participants", sa.Column("every_weeks", sa.Integer(), nullable=False, server_default="1")
-    )
+    op.add_column("participants", sa.Column("days_off", sa.String(40), nullable=False, server_default=""))
+    op.add_column("participants", sa.Column("every_weeks", sa.Integer(), nullable=False, server_default="1"))
     op.add_column("places", sa.Column("hours", sa.String(20), nullable=True))
     with op.batch_alter_table("pairs") as batch:
         batch.add_column(sa.Column("meeting_at", sa.DateTime(timezone=True), nullable=True))
