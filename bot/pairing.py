@@ -33,8 +33,8 @@ three has little or nothing to do.
  - Phase four, only when someone declared a pattern: two pairs on the same two sites, both
    fresh, trade partners whenever that makes more of them share or fit a pattern. The same
    people are paired in the same slots, so nothing above changes; it stops when no such trade
-   is left (each pass tries at most _TRADE_TRIES partners per kind of pair, so on a huge
-   programme a rare trade may be missed).
+   is left (looking at most _TRADE_TRIES couples of pairs for each trade, so where nearly all
+   of two kinds have met before, a rare allowed trade may be missed).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ from functools import partial
 _KEY_SHIFT = 32
 _MAX_DEPTH = 400
 _FAR = 1 << 62  # beyond any path's cost
-_TRADE_TRIES = 64
+_TRADE_TRIES = 1024
 _TRADE_PASSES = 20
 SHARED, FITTING = 2, 1  # how well two patterns suit a pair, as phase four counts it
 
@@ -263,13 +263,16 @@ class _Matcher:
         paired = {m for _, m in pairs} | {c for c, _ in pairs}
         everyone = [c.id for c in self.job.clinicians] + [m.id for m in self.job.managers]
         sat_out = sorted(p for p in set(everyone) if p not in paired)
-        pattern = {c.id: c.pattern for c in self.job.clinicians} | {
-            m.id: m.pattern for m in self.job.managers
-        }
-        shared = sum(1 for c, m in pairs if pattern[c] and pattern[c] == pattern[m])
+        shared = _shared_patterns(self.job, pairs) if self.job.fitting else 0
         return PairingResult(
             pairs=pairs, sat_out=sat_out, repeats=repeats, same_site=same_site, shared_pattern=shared
         )
+
+
+def _shared_patterns(job: PairingInput, pairs: list[tuple[int, int]]) -> int:
+    declared = {c.id: c.pattern for c in job.clinicians if c.pattern}
+    declared.update((m.id, m.pattern) for m in job.managers if m.pattern)
+    return sum(1 for c, m in pairs if c in declared and declared[c] == declared.get(m))
 
 
 class _Trades:
@@ -278,85 +281,88 @@ class _Trades:
     Only fresh pairs trade, only for fresh pairs, and only between pairs whose clinicians share
     a site and whose managers share a site: the same people keep the same slots, so the pair
     count, repeats, same-site pairs, exclusions and sit-outs are exactly as before. Pairs are
-    filed by (clinician's site, manager's site, clinician's pattern, manager's pattern), so a
-    pair looks only at the few kinds of pair a trade with could help.
+    filed by (clinician's site, manager's site) and then by (clinician's pattern, manager's
+    pattern), and trades are made kind by kind, the most helpful kinds first, so the work grows
+    with the number of trades and kinds, not with pairs times pairs.
     """
 
     def __init__(self, matcher: _Matcher):
         self.m = matcher
         job = matcher.job
-        self.fitting = job.fitting
         self.pattern = {c.id: c.pattern for c in job.clinicians}
         self.pattern.update({m.id: m.pattern for m in job.managers})
-        self.patterns = sorted(set(self.pattern.values()))
-        self.filed: dict[tuple[int, int, str, str], dict[int, None]] = {}
+        self.groups: dict[tuple[int, int], dict[tuple[str, str], dict[int, None]]] = {}
+        # Filed without asking whether each pair is fresh (most are, and asking is the slow
+        # part): a pair that is a repeat is found out, and skipped, only when a trade is tried.
+        pattern, site, managers, groups = self.pattern, matcher.site_of, matcher.slot_manager, self.groups
         for clinician, slot in matcher.slot_of.items():
-            if matcher._allowed(clinician, slot):
-                self.filed.setdefault(self._kind(clinician, slot), {})[clinician] = None
-        self._gains: dict[tuple[str, str], list[tuple[str, str]]] = {}
-
-    def _kind(self, clinician: int, slot: int) -> tuple[int, int, str, str]:
-        manager = self.m.slot_manager[slot]
-        site = self.m.site_of
-        return (site[clinician], site[manager], self.pattern[clinician], self.pattern[manager])
-
-    def _score(self, clinician_pattern: str, manager_pattern: str) -> int:
-        return pattern_score(clinician_pattern, manager_pattern, self.fitting)
-
-    def _trades_for(self, a: str, x: str) -> list[tuple[str, str]]:
-        """For a pair (a, x): the kinds (b, y) of pair a trade with gains, best gain first."""
-        found = self._gains.get((a, x))
-        if found is None:
-            here = self._score(a, x)
-            options = []
-            for b in self.patterns:
-                for y in self.patterns:
-                    gain = self._score(a, y) + self._score(b, x) - here - self._score(b, y)
-                    if gain > 0:
-                        options.append((-gain, b, y))
-            found = self._gains[(a, x)] = [(b, y) for _, b, y in sorted(options)]
-        return found
+            manager = managers[slot]
+            kinds = groups.get((site[clinician], site[manager]))
+            if kinds is None:
+                kinds = groups[(site[clinician], site[manager])] = {}
+            kind = (pattern[clinician], pattern[manager])
+            if kind in kinds:
+                kinds[kind][clinician] = None
+            else:
+                kinds[kind] = {clinician: None}
+        patterns = sorted(set(self.pattern.values()))
+        score = partial(pattern_score, fitting=job.fitting)
+        options = []
+        for a, x, b, y in itertools.product(patterns, repeat=4):
+            gain = score(a, y) + score(b, x) - score(a, x) - score(b, y)
+            if gain > 0 and (a, x) < (b, y):
+                options.append((-gain, (a, x), (b, y)))
+        self.trades = [(one, other) for _, one, other in sorted(options)]
 
     def run(self) -> None:
         for _ in range(_TRADE_PASSES):
-            if not self._one_pass():
+            traded = False
+            for kinds in self.groups.values():
+                for one, other in self.trades:
+                    while kinds.get(one) and kinds.get(other):
+                        found = self._pair_to_trade(kinds[one], kinds[other])
+                        if found is None:
+                            break
+                        self._trade(kinds, one, other, *found)
+                        traded = True
+            if not traded:
                 return
 
-    def _one_pass(self) -> bool:
-        m, traded = self.m, False
-        for clinician in list(m.clinicians):
-            slot = m.slot_of.get(clinician)
-            if slot is None or not m._allowed(clinician, slot):
+    def _pair_to_trade(self, ones: dict[int, None], others: dict[int, None]) -> tuple[int, int] | None:
+        """Two clinicians, one of each kind, each in a fresh pair now and allowed to meet the
+        other's manager. A repeat pair never trades, so it is taken off the files when met."""
+        m, tries = self.m, 0
+        for first in list(ones):
+            if not m._allowed(first, m.slot_of[first]):
+                del ones[first]
                 continue
-            kind = self._kind(clinician, slot)
-            if self._score(kind[2], kind[3]) == SHARED:
-                continue
-            for b, y in self._trades_for(kind[2], kind[3]):
-                other = self._partner_for_trade(clinician, slot, (kind[0], kind[1], b, y))
-                if other is not None:
-                    self._trade(clinician, other)
-                    traded = True
-                    break
-        return traded
-
-    def _partner_for_trade(self, clinician: int, slot: int, kind: tuple[int, int, str, str]) -> int | None:
-        m = self.m
-        for tries, other in enumerate(self.filed.get(kind, ())):
-            if tries >= _TRADE_TRIES:
-                return None
-            if other != clinician and m._allowed(clinician, m.slot_of[other]) and m._allowed(other, slot):
-                return other
+            for second in list(others):
+                if not m._allowed(second, m.slot_of[second]):
+                    del others[second]
+                    continue
+                if m._allowed(first, m.slot_of[second]) and m._allowed(second, m.slot_of[first]):
+                    return first, second
+                tries += 1
+                if tries >= _TRADE_TRIES:
+                    return None
         return None
 
-    def _trade(self, one: int, other: int) -> None:
+    def _trade(
+        self,
+        kinds: dict[tuple[str, str], dict[int, None]],
+        one: tuple[str, str],
+        other: tuple[str, str],
+        first: int,
+        second: int,
+    ) -> None:
         m = self.m
-        first, second = m.slot_of[one], m.slot_of[other]
-        del self.filed[self._kind(one, first)][one]
-        del self.filed[self._kind(other, second)][other]
-        m._assign(one, second)
-        m._assign(other, first)
-        self.filed.setdefault(self._kind(one, second), {})[one] = None
-        self.filed.setdefault(self._kind(other, first), {})[other] = None
+        del kinds[one][first]
+        del kinds[other][second]
+        slot_first, slot_second = m.slot_of[first], m.slot_of[second]
+        m._assign(first, slot_second)
+        m._assign(second, slot_first)
+        kinds.setdefault((one[0], other[1]), {})[first] = None
+        kinds.setdefault((other[0], one[1]), {})[second] = None
 
 
 class _CheapestPaths:
