@@ -19,6 +19,7 @@ from bot.model import ERASED_NAME, MAX_CAPACITY, Exclusion, Participant, Place, 
 from bot.ports import UnitOfWork
 from bot.pseudonyms import normalise_user_id
 from bot.quiet import welcome
+from bot.shifts import parse_opening
 
 PLATFORMS = ("slack", "teams", "console")
 PARTICIPANT_COLUMNS = ("platform", "user_id", "name", "email", "role", "site", "department", "capacity")
@@ -52,6 +53,8 @@ class PlaceSpec:
     name: str
     kind: PlaceKind
     directions: str
+    # Opening hours, "07:00-19:00"; None: open whenever the site is.
+    hours: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,8 +120,23 @@ def _read_site_places(places_data: object, path: str, problem: Callable[[str, st
             problem(f"{where}.{field}", bad)
         if unstorable:
             continue
-        places.append(PlaceSpec(place["name"].strip(), PlaceKind(kind), directions.strip()))
+        try:
+            hours = _opening_hours(place.get("hours"))
+        except ValueError:
+            problem(f"{where}.hours", "must be opening hours written like 07:00-19:00")
+            continue
+        places.append(PlaceSpec(place["name"].strip(), PlaceKind(kind), directions.strip(), hours))
     return places
+
+
+def _opening_hours(value: object) -> str | None:
+    """The hours as stored ("07:00-19:00"), or None when not given; ValueError when unreadable."""
+    if value is None or value == "":
+        return None
+    opening = parse_opening(str(value))
+    if opening is None or opening[0] >= opening[1]:
+        raise ValueError("opening hours must open before they close")
+    return f"{opening[0]:%H:%M}-{opening[1]:%H:%M}"
 
 
 def import_places(ctx: Context, sites: list[SiteSpec]) -> tuple[int, int]:
@@ -134,7 +152,9 @@ def import_places(ctx: Context, sites: list[SiteSpec]) -> tuple[int, int]:
                 added_sites += 1
             for place in spec.places:
                 if (site.saved_id, place.name.casefold()) not in known_places:
-                    uow.places.add(Place(site.saved_id, place.name, place.kind, place.directions))
+                    uow.places.add(
+                        Place(site.saved_id, place.name, place.kind, place.directions, hours=place.hours)
+                    )
                     known_places.add((site.saved_id, place.name.casefold()))
                     added_places += 1
         uow.commit()

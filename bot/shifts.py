@@ -203,13 +203,11 @@ def _shared_time(
     opens, closes = _open(day, tz, opening)
     for a_start, a_end in _on_site(one, day, tz):
         for b_start, b_end in _on_site(other, day, tz):
-            low = max(a_start, b_start, opens, start)
+            low = max(a_start, b_start, opens)
             high = min(a_end, b_end, closes, end)
-            if high - low < MEETING:
-                continue
             if high - low >= LONG_OVERLAP:
                 low += SETTLE_IN
-            moment = _quarter_up(low)
+            moment = _quarter_up(max(low, start))
             if moment + MEETING <= high:
                 return moment
     return None
