@@ -116,7 +116,8 @@ def measure(job: PairingInput, method: str, size: int, repeat: int, patterns: Pa
 
 def table(rows: list[Row]) -> str:
     lines = [
-        "| participants | pairing | time | pairs | repeats in window | same-site | both share a declared pattern |",
+        "| participants | pairing | time | pairs | repeats in window | same-site "
+        "| both share a declared pattern |",
         "|" + "---|" * 7,
     ]
     for r in rows:

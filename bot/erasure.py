@@ -7,7 +7,9 @@ its join and leave dates become the first of their month (the digest counts by m
 so past digests still add up), and capacity and pauses are cleared. The role stays: the
 pairs the counts are made of say who was the clinician and who the manager anyway.
 
-Messages that carried the person's details are deleted from the outbox, sent or not, and
+Their working pattern, days off and personal cadence go too, and so do the times their
+pairs proposed or agreed (a time says when they were on shift). Messages that carried the
+person's details are deleted from the outbox, sent or not, and
 so is any platform state (a Teams conversation reference, a cached Slack group DM). The
 person's id and email go on the erasure register as keyed digests, so no import brings
 them back. The audit log keeps each organiser's change but no longer names the
