@@ -44,10 +44,10 @@ def intro_message(intro: Intro, recipient: PersonCard | None) -> dict:
         return f"{_MARK}{person.user_id}{_MARK}"
 
     blocks += [_with_mentions(line) for line in intro.lines(recipient, None if recipient else mention)]
+    if intro.time_buttons:  # a row of its own above the answers: the times, then "My usual shifts"
+        blocks.append(actions(intro.time_buttons, block_id=TIMES_BLOCK))
     if intro.buttons:
         blocks.append(actions(intro.buttons))
-    if intro.time_buttons:  # a row of its own: the times, then "My usual shifts"
-        blocks.append(actions(intro.time_buttons, block_id=TIMES_BLOCK))
     return {"text": intro.notification(recipient), "blocks": blocks}
 
 
