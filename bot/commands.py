@@ -17,12 +17,12 @@ HELP = """Corridor pairs a clinician with a manager each week for ten minutes ov
   pause 2w                  skip the next two weeks (or: pause 3d, pause until 2026-12-24)
   resume                    start again after a pause
   capacity 2                managers: meet up to 2 clinicians a week (1 to 3)
-  shifts nights             your usual pattern: days, nights, lates or office
-  off mon tue               the weekdays you don't work (off none: every day)
-  every 2w                  a partner every 2 weeks for you (every 4w; every 1w: each round)
   status                    what Corridor knows about you
   leave                     stop taking part
   forget-me                 erase everything Corridor holds about you
+  shifts nights             your usual pattern: days, nights, lates or office
+  off mon tue               the weekdays you don't work (off none: every day)
+  every 2w                  a partner every 2 weeks for you (every 4w; every 1w: each round)
   help                      this list
 Organisers: admin round now | admin digest now | admin stats | admin channel here | admin dashboard"""
 

@@ -166,7 +166,8 @@ def with_answers(blocks: list[dict], answers: list[Answer]) -> list[dict]:
         "block_id": ANSWERS_BLOCK,
         "elements": [_mrkdwn(escape(answer.line())) for answer in answers[:10]],
     }
-    at = next((i for i, b in enumerate(kept) if b.get("type") == "actions"), len(kept))
+    # Above the answer buttons, the last row (an intro's times have a row of their own above).
+    at = next((i for i in reversed(range(len(kept))) if kept[i].get("type") == "actions"), len(kept))
     return [*kept[:at], line, *kept[at:]]
 
 
