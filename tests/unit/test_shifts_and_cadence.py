@@ -180,3 +180,16 @@ def test_every_fortnight_leaves_her_out_of_every_other_weekly_round(hospital):
 def test_asking_for_what_the_programme_already_does_changes_nothing_for_now(hospital):
     hospital.join("amara", "clinician")
     assert "you're in each one" in hospital.chat.send("amara", "every 1w")
+
+
+def test_picking_a_time_counts_as_answering_so_nobody_is_paused_for_it(hospital):
+    hospital.join("amara", "clinician")
+    hospital.join("ben", "manager")
+    for _ in range(3):
+        run_round(hospital.ctx)
+        [pair] = [p for p in hospital.pairs() if p.followup_sent_at is None and p.meeting_at is None]
+        hospital.chat.send("amara", f"outcome {pair.id} met")  # Ben never answers, but picks a time
+        assert "Sent:" in hospital.chat.send("ben", f"time {pair.id} {hospital.clock.now():%Y-%m-%d}T23:45")
+        hospital.clock.advance(days=7)
+    report = run_round(hospital.ctx)
+    assert report.paused_for_silence == 0 and len(report.pairs) == 1
