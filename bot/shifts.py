@@ -263,4 +263,12 @@ def parse_opening(text: str | None) -> tuple[time, time] | None:
     if not text:
         return None
     opens, _, closes = text.partition("-")
-    return time.fromisoformat(opens.strip()), time.fromisoformat(closes.strip())
+    return _clock(opens), _clock(closes)
+
+
+def _clock(text: str) -> time:
+    """ "7:00" or "07:00"; ValueError for anything else."""
+    hours, _, minutes = text.strip().partition(":")
+    if not (hours.isascii() and hours.isdigit() and minutes.isascii() and minutes.isdigit()):
+        raise ValueError(f"{text!r} is not a time of day")
+    return time(int(hours), int(minutes))

@@ -193,3 +193,16 @@ def test_picking_a_time_counts_as_answering_so_nobody_is_paused_for_it(hospital)
         hospital.clock.advance(days=7)
     report = run_round(hospital.ctx)
     assert report.paused_for_silence == 0 and len(report.pairs) == 1
+
+
+def test_a_place_s_opening_hours_come_from_the_places_file_and_bad_ones_are_refused(hospital):
+    from bot.imports import ImportRejected, import_places, read_places
+
+    place = {"name": "Atrium cafe", "kind": "canteen", "hours": "7:00-19:30"}
+    [site] = read_places({"sites": [{"name": "St Mary's", "places": [place]}]})
+    assert site.places[0].hours == "07:00-19:30"
+    import_places(hospital.ctx, [site])
+    assert [p.hours for p in hospital.store().places.values() if p.name == "Atrium cafe"] == ["07:00-19:30"]
+    for bad in ("all day", "19:00-07:00"):
+        with pytest.raises(ImportRejected, match="must be opening hours written like 07:00-19:00"):
+            read_places({"sites": [{"name": "St Mary's", "places": [{**place, "hours": bad}]}]})
