@@ -51,23 +51,27 @@ class RoundTimes:
     tz: ZoneInfo
 
     def __post_init__(self) -> None:
-        self._known: dict[tuple[Person, Person, str | None], Offer] = {}
+        self._known: dict[tuple[Person, Person, str | None], tuple[list[str], bool]] = {}
 
     @classmethod
     def for_round(cls, now: datetime, held_on: date, weeks: int, tz: ZoneInfo) -> RoundTimes:
         end = datetime.combine(held_on + timedelta(days=7 * weeks), time(0), tz)
         return cls(now + NOTICE_AHEAD, end, tz)
 
-    def offer(self, clinician: Participant, manager: Participant, hours: str | None) -> Offer:
+    def offer(
+        self, clinician: Participant, manager: Participant, hours: str | None
+    ) -> tuple[list[str], bool]:
+        """(times as local "2026-05-05T07:30", whether they are shared hours); a 100k round has
+        only a few dozen different couples of patterns, so each is worked out once."""
         one, other = as_person(clinician), as_person(manager)
         key = (one, other, hours)
         found = self._known.get(key)
         if found is None:
-            found = offer_times(one, other, self.start, self.end, self.tz, parse_opening(hours))
-            self._known[key] = found
-        return found
+            offer = offer_times(one, other, self.start, self.end, self.tz, parse_opening(hours))
+            found = self._known[key] = (self._local(offer), offer.overlap)
+        return list(found[0]), found[1]
 
-    def local(self, offer: Offer) -> list[str]:
+    def _local(self, offer: Offer) -> list[str]:
         return [t.astimezone(self.tz).replace(tzinfo=None).isoformat(timespec="minutes") for t in offer.times]
 
 

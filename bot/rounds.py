@@ -81,6 +81,9 @@ class RoundReport:
         if self.top_up:
             text += " (This week already had a round, so only people not yet paired were included.)"
         text += self._quiet()
+        if self.resting:
+            who = plural(self.resting, "person", "people")
+            text += f" {who} who asked to be paired less often sat this round out."
         if self.repeats:
             text += f" {plural(self.repeats, 'pair')} had met recently; there was no other way to pair them."
         return text
@@ -165,15 +168,15 @@ def _plan(
     for index, (clinician, manager) in enumerate(result.pairs):
         avoid = {last_starters[p] for p in (clinician, manager) if p in last_starters}
         meetup = planner.suggest(people[clinician].site_id, people[manager].site_id)
-        offer = times.offer(people[clinician], people[manager], meetup.hours)
+        offered, overlap = times.offer(people[clinician], people[manager], meetup.hours)
         report.pairs.append(
             PlannedPair(
                 clinician=cards[clinician],
                 manager=cards[manager],
                 meetup=meetup,
                 starter=choose_starter(seed % 1000 + index, avoid),
-                times=times.local(offer),
-                times_overlap=offer.overlap,
+                times=offered,
+                times_overlap=overlap,
             )
         )
     # In a top-up, a manager with a spare slot already has a partner this week: not a sit-out.

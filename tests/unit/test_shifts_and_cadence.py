@@ -167,12 +167,13 @@ def test_every_fortnight_leaves_her_out_of_every_other_weekly_round(hospital):
     reply = hospital.chat.send("amara", "every 2w")
     assert "a partner every fortnight: rounds run every week, so you'll sit out one round" in reply
     assert "every fortnight" in hospital.chat.send("amara", "status")
-    paired = []
+    paired, resting = [], []
     for _ in range(4):
         report = run_round(hospital.ctx)
         paired.append(len(report.pairs))
+        resting.append(report.resting)
         hospital.clock.advance(days=7)
-    assert paired == [1, 0, 1, 0]
+    assert paired == [1, 0, 1, 0] and resting == [0, 1, 0, 1]
     hospital.chat.send("amara", "every 1w")
     assert len(run_round(hospital.ctx).pairs) == 1
 
