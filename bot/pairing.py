@@ -31,10 +31,12 @@ again where a swap with someone who did not would cost none of that.
 In a hospital-shaped programme nearly every clinician finds a free slot at once, so phase
 three has little or nothing to do.
  - Phase four, only when someone declared a pattern: two pairs on the same two sites, both
-   fresh, trade partners whenever that makes more of them share or fit a pattern. The same
-   people are paired in the same slots, so nothing above changes; it stops when no such trade
-   is left (looking at most _TRADE_TRIES couples of pairs for each trade, so where nearly all
-   of two kinds have met before, a rare allowed trade may be missed).
+   fresh, trade partners whenever that makes more of them share or fit a pattern, and a
+   clinician left waiting stands in for a paired one of her site and her priority (both sat
+   out last round, or neither) where her pattern suits that manager better. The same slots
+   are filled, each by someone no earlier rule puts first, so nothing above changes. It
+   stops when no such change is left (looking at most _TRADE_TRIES candidates for each, so
+   where nearly all of two kinds have met before, a rare allowed change may be missed).
 """
 
 from __future__ import annotations
@@ -313,20 +315,83 @@ class _Trades:
             if gain > 0 and (a, x) < (b, y):
                 options.append((-gain, (a, x), (b, y)))
         self.trades = [(one, other) for _, one, other in sorted(options)]
+        # For a waiting clinician of pattern a: the pairs (b, x) she would suit better, best first.
+        self.better: dict[str, list[tuple[str, str]]] = {
+            a: [
+                (b, x)
+                for _, b, x in sorted(
+                    (score(b, x) - score(a, x), b, x)
+                    for b, x in itertools.product(patterns, repeat=2)
+                    if score(a, x) > score(b, x)
+                )
+            ]
+            for a in patterns
+        }
 
     def run(self) -> None:
         for _ in range(_TRADE_PASSES):
-            traded = False
-            for kinds in self.groups.values():
-                for one, other in self.trades:
-                    while kinds.get(one) and kinds.get(other):
-                        found = self._pair_to_trade(kinds[one], kinds[other])
-                        if found is None:
-                            break
-                        self._trade(kinds, one, other, *found)
-                        traded = True
-            if not traded:
+            traded = self._trades()
+            if not self._stand_ins() and not traded:
                 return
+
+    def _trades(self) -> bool:
+        traded = False
+        for kinds in self.groups.values():
+            for one, other in self.trades:
+                while kinds.get(one) and kinds.get(other):
+                    found = self._pair_to_trade(kinds[one], kinds[other])
+                    if found is None:
+                        break
+                    self._trade(kinds, one, other, *found)
+                    traded = True
+        return traded
+
+    def _stand_ins(self) -> bool:
+        """A clinician left waiting takes the place of a paired one whom no earlier rule puts
+        before her (same site, both sat out last round or neither did, both pairs fresh) when
+        her pattern suits that manager better. The one she stands in for waits instead and
+        may stand in elsewhere: each change suits patterns strictly better, so it ends."""
+        m, sat_out, changed = self.m, self.m.job.sat_out_last, False
+        by_site: dict[int, list[dict[tuple[str, str], dict[int, None]]]] = {}
+        for (site, _), kinds in self.groups.items():
+            by_site.setdefault(site, []).append(kinds)
+        waiting = [c for c in m.clinicians if c not in m.slot_of]
+        for newcomer in waiting:  # grows as people are stood in for
+            first = newcomer in sat_out
+            for kinds in by_site.get(m.site_of[newcomer], ()):
+                held = self._place_to_take(newcomer, first, kinds)
+                if held is not None:
+                    self._stand_in(kinds, newcomer, *held)
+                    waiting.append(held[1])
+                    changed = True
+                    break
+        return changed
+
+    def _place_to_take(
+        self, newcomer: int, first: bool, kinds: dict[tuple[str, str], dict[int, None]]
+    ) -> tuple[tuple[str, str], int] | None:
+        m, tries = self.m, 0
+        for kind in self.better[self.pattern[newcomer]]:
+            for holder in list(kinds.get(kind, ())):
+                slot = m.slot_of[holder]
+                if not m._allowed(holder, slot):
+                    del kinds[kind][holder]
+                    continue
+                if (holder in m.job.sat_out_last) == first and m._allowed(newcomer, slot):
+                    return kind, holder
+                tries += 1
+                if tries >= _TRADE_TRIES:
+                    return None
+        return None
+
+    def _stand_in(
+        self, kinds: dict[tuple[str, str], dict[int, None]], newcomer: int, kind: tuple[str, str], holder: int
+    ) -> None:
+        m = self.m
+        del kinds[kind][holder]
+        slot = m.slot_of.pop(holder)
+        m._assign(newcomer, slot)
+        kinds.setdefault((self.pattern[newcomer], kind[1]), {})[newcomer] = None
 
     def _pair_to_trade(self, ones: dict[int, None], others: dict[int, None]) -> tuple[int, int] | None:
         """Two clinicians, one of each kind, each in a fresh pair now and allowed to meet the
