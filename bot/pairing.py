@@ -348,48 +348,64 @@ class _Trades:
 
     def _stand_ins(self) -> bool:
         """A clinician left waiting takes the place of a paired one whom no earlier rule puts
-        before her (same site, both sat out last round or neither did, both pairs fresh) when
-        her pattern suits that manager better. The one she stands in for waits instead and
-        may stand in elsewhere: each change suits patterns strictly better, so it ends."""
+        before her (same site, both sat out last round or neither, both pairs fresh) when her
+        pattern suits that manager better. Done class by class (site, priority, pattern), so
+        the work grows with the classes and the changes made; the one stood in for waits and
+        is looked at again next pass. Each change suits patterns strictly better, so it ends."""
         m, sat_out, changed = self.m, self.m.job.sat_out_last, False
-        by_site: dict[int, list[dict[tuple[str, str], dict[int, None]]]] = {}
+        holders: dict[tuple[int, bool, str, str], dict[int, None]] = {}
         for (site, _), kinds in self.groups.items():
-            by_site.setdefault(site, []).append(kinds)
-        waiting = [c for c in m.clinicians if c not in m.slot_of]
-        for newcomer in waiting:  # grows as people are stood in for
-            first = newcomer in sat_out
-            for kinds in by_site.get(m.site_of[newcomer], ()):
-                held = self._place_to_take(newcomer, first, kinds)
-                if held is not None:
-                    self._stand_in(kinds, newcomer, *held)
-                    waiting.append(held[1])
+            for kind, members in kinds.items():
+                for holder in members:
+                    holders.setdefault((site, holder in sat_out, *kind), {})[holder] = None
+        waiting: dict[tuple[int, bool, str], list[int]] = {}
+        for clinician in m.clinicians:
+            if clinician not in m.slot_of:
+                key = (m.site_of[clinician], clinician in sat_out, self.pattern[clinician])
+                waiting.setdefault(key, []).append(clinician)
+        for (site, first, pattern), queue in waiting.items():
+            for kind in self.better[pattern]:
+                pool = holders.get((site, first, *kind))
+                while queue and pool:
+                    found = self._stand_in_for(queue, pool)
+                    if found is None:
+                        break
+                    newcomer, holder = found
+                    self._stand_in(newcomer, holder, kind)
+                    holders.setdefault((site, first, pattern, kind[1]), {})[newcomer] = None
                     changed = True
-                    break
         return changed
 
-    def _place_to_take(
-        self, newcomer: int, first: bool, kinds: dict[tuple[str, str], dict[int, None]]
-    ) -> tuple[tuple[str, str], int] | None:
-        m, tries = self.m, 0
-        for kind in self.better[self.pattern[newcomer]]:
-            for holder in list(kinds.get(kind, ())):
-                slot = m.slot_of[holder]
-                if not m._allowed(holder, slot):
-                    del kinds[kind][holder]
-                    continue
-                if (holder in m.job.sat_out_last) == first and m._allowed(newcomer, slot):
-                    return kind, holder
-                tries += 1
-                if tries >= _TRADE_TRIES:
-                    return None
-        return None
+    def _stand_in_for(self, queue: list[int], pool: dict[int, None]) -> tuple[int, int] | None:
+        """The first waiting clinician and fresh holder she may replace; stale holders (in a
+        repeat pair, which never changes) are dropped from the pool as they are met."""
+        m, tries, stale = self.m, 0, []
+        found = None
+        for holder in pool:
+            slot = m.slot_of[holder]
+            if not m._allowed(holder, slot):
+                stale.append(holder)
+                continue
+            newcomer = next((c for c in queue[:_TRADE_TRIES] if m._allowed(c, slot)), None)
+            if newcomer is not None:
+                found = (newcomer, holder)
+                break
+            tries += 1
+            if tries >= _TRADE_TRIES:
+                break
+        for holder in stale:
+            del pool[holder]
+        if found is not None:
+            queue.remove(found[0])
+            del pool[found[1]]
+        return found
 
-    def _stand_in(
-        self, kinds: dict[tuple[str, str], dict[int, None]], newcomer: int, kind: tuple[str, str], holder: int
-    ) -> None:
+    def _stand_in(self, newcomer: int, holder: int, kind: tuple[str, str]) -> None:
         m = self.m
-        del kinds[kind][holder]
         slot = m.slot_of.pop(holder)
+        manager = m.slot_manager[slot]
+        kinds = self.groups[(m.site_of[holder], m.site_of[manager])]
+        del kinds[kind][holder]
         m._assign(newcomer, slot)
         kinds.setdefault((self.pattern[newcomer], kind[1]), {})[newcomer] = None
 
@@ -397,15 +413,18 @@ class _Trades:
         """Two clinicians, one of each kind, each in a fresh pair now and allowed to meet the
         other's manager. A repeat pair never trades, so it is taken off the files when met."""
         m, tries = self.m, 0
-        for first in list(ones):
+        # Stale pairs met among the first candidates are dropped, without copying whole files.
+        stale = [c for c in itertools.islice(ones, _TRADE_TRIES) if not m._allowed(c, m.slot_of[c])]
+        stale += [c for c in itertools.islice(others, _TRADE_TRIES) if not m._allowed(c, m.slot_of[c])]
+        for clinician in stale:
+            ones.pop(clinician, None)
+            others.pop(clinician, None)
+        for first in ones:
             if not m._allowed(first, m.slot_of[first]):
-                del ones[first]
                 continue
-            for second in list(others):
-                if not m._allowed(second, m.slot_of[second]):
-                    del others[second]
-                    continue
-                if m._allowed(first, m.slot_of[second]) and m._allowed(second, m.slot_of[first]):
+            for second in others:
+                mine, theirs = m.slot_of[first], m.slot_of[second]
+                if m._allowed(second, theirs) and m._allowed(first, theirs) and m._allowed(second, mine):
                     return first, second
                 tries += 1
                 if tries >= _TRADE_TRIES:
