@@ -31,12 +31,10 @@ again where a swap with someone who did not would cost none of that.
 In a hospital-shaped programme nearly every clinician finds a free slot at once, so phase
 three has little or nothing to do.
  - Phase four, only when someone declared a pattern: two pairs on the same two sites, both
-   fresh, trade partners whenever that makes more of them share or fit a pattern, and a
-   clinician left waiting stands in for a paired one of her site and her priority (both sat
-   out last round, or neither) where her pattern suits that manager better. The same slots
-   are filled, each by someone no earlier rule puts first, so nothing above changes. It
-   stops when no such change is left (looking at most _TRADE_TRIES candidates for each, so
-   where nearly all of two kinds have met before, a rare allowed change may be missed).
+   fresh, trade partners whenever that makes more of them share or fit a pattern. The same
+   people are paired in the same slots, so nothing above changes; it stops when no such trade
+   is left (looking at most _TRADE_TRIES couples of pairs for each trade, so where nearly all
+   of two kinds have met before, a rare allowed trade may be missed).
 """
 
 from __future__ import annotations
@@ -315,116 +313,34 @@ class _Trades:
             if gain > 0 and (a, x) < (b, y):
                 options.append((-gain, (a, x), (b, y)))
         self.trades = [(one, other) for _, one, other in sorted(options)]
-        # For a waiting clinician of pattern a: the pairs (b, x) she would suit better, best first.
-        self.better: dict[str, list[tuple[str, str]]] = {
-            a: [
-                (b, x)
-                for _, b, x in sorted(
-                    (score(b, x) - score(a, x), b, x)
-                    for b, x in itertools.product(patterns, repeat=2)
-                    if score(a, x) > score(b, x)
-                )
-            ]
-            for a in patterns
-        }
 
     def run(self) -> None:
         for _ in range(_TRADE_PASSES):
-            traded = self._trades()
-            if not self._stand_ins() and not traded:
+            traded = False
+            for kinds in self.groups.values():
+                for one, other in self.trades:
+                    while kinds.get(one) and kinds.get(other):
+                        found = self._pair_to_trade(kinds[one], kinds[other])
+                        if found is None:
+                            break
+                        self._trade(kinds, one, other, *found)
+                        traded = True
+            if not traded:
                 return
-
-    def _trades(self) -> bool:
-        traded = False
-        for kinds in self.groups.values():
-            for one, other in self.trades:
-                while kinds.get(one) and kinds.get(other):
-                    found = self._pair_to_trade(kinds[one], kinds[other])
-                    if found is None:
-                        break
-                    self._trade(kinds, one, other, *found)
-                    traded = True
-        return traded
-
-    def _stand_ins(self) -> bool:
-        """A clinician left waiting takes the place of a paired one whom no earlier rule puts
-        before her (same site, both sat out last round or neither, both pairs fresh) when her
-        pattern suits that manager better. Done class by class (site, priority, pattern), so
-        the work grows with the classes and the changes made; the one stood in for waits and
-        is looked at again next pass. Each change suits patterns strictly better, so it ends."""
-        m, sat_out, changed = self.m, self.m.job.sat_out_last, False
-        holders: dict[tuple[int, bool, str, str], dict[int, None]] = {}
-        for (site, _), kinds in self.groups.items():
-            for kind, members in kinds.items():
-                for holder in members:
-                    holders.setdefault((site, holder in sat_out, *kind), {})[holder] = None
-        waiting: dict[tuple[int, bool, str], list[int]] = {}
-        for clinician in m.clinicians:
-            if clinician not in m.slot_of:
-                key = (m.site_of[clinician], clinician in sat_out, self.pattern[clinician])
-                waiting.setdefault(key, []).append(clinician)
-        for (site, first, pattern), queue in waiting.items():
-            for kind in self.better[pattern]:
-                pool = holders.get((site, first, *kind))
-                while queue and pool:
-                    found = self._stand_in_for(queue, pool)
-                    if found is None:
-                        break
-                    newcomer, holder = found
-                    self._stand_in(newcomer, holder, kind)
-                    holders.setdefault((site, first, pattern, kind[1]), {})[newcomer] = None
-                    changed = True
-        return changed
-
-    def _stand_in_for(self, queue: list[int], pool: dict[int, None]) -> tuple[int, int] | None:
-        """The first waiting clinician and fresh holder she may replace; stale holders (in a
-        repeat pair, which never changes) are dropped from the pool as they are met."""
-        m, tries, stale = self.m, 0, []
-        found = None
-        for holder in pool:
-            slot = m.slot_of[holder]
-            if not m._allowed(holder, slot):
-                stale.append(holder)
-                continue
-            newcomer = next((c for c in queue[:_TRADE_TRIES] if m._allowed(c, slot)), None)
-            if newcomer is not None:
-                found = (newcomer, holder)
-                break
-            tries += 1
-            if tries >= _TRADE_TRIES:
-                break
-        for holder in stale:
-            del pool[holder]
-        if found is not None:
-            queue.remove(found[0])
-            del pool[found[1]]
-        return found
-
-    def _stand_in(self, newcomer: int, holder: int, kind: tuple[str, str]) -> None:
-        m = self.m
-        slot = m.slot_of.pop(holder)
-        manager = m.slot_manager[slot]
-        kinds = self.groups[(m.site_of[holder], m.site_of[manager])]
-        del kinds[kind][holder]
-        m._assign(newcomer, slot)
-        kinds.setdefault((self.pattern[newcomer], kind[1]), {})[newcomer] = None
 
     def _pair_to_trade(self, ones: dict[int, None], others: dict[int, None]) -> tuple[int, int] | None:
         """Two clinicians, one of each kind, each in a fresh pair now and allowed to meet the
         other's manager. A repeat pair never trades, so it is taken off the files when met."""
         m, tries = self.m, 0
-        # Stale pairs met among the first candidates are dropped, without copying whole files.
-        stale = [c for c in itertools.islice(ones, _TRADE_TRIES) if not m._allowed(c, m.slot_of[c])]
-        stale += [c for c in itertools.islice(others, _TRADE_TRIES) if not m._allowed(c, m.slot_of[c])]
-        for clinician in stale:
-            ones.pop(clinician, None)
-            others.pop(clinician, None)
-        for first in ones:
+        for first in list(ones):
             if not m._allowed(first, m.slot_of[first]):
+                del ones[first]
                 continue
-            for second in others:
-                mine, theirs = m.slot_of[first], m.slot_of[second]
-                if m._allowed(second, theirs) and m._allowed(first, theirs) and m._allowed(second, mine):
+            for second in list(others):
+                if not m._allowed(second, m.slot_of[second]):
+                    del others[second]
+                    continue
+                if m._allowed(first, m.slot_of[second]) and m._allowed(second, m.slot_of[first]):
                     return first, second
                 tries += 1
                 if tries >= _TRADE_TRIES:
