@@ -10,6 +10,7 @@ from bot.dashboard.signin import dashboard_link_reply
 from bot.digest import DIGEST_CHANNEL_KEY, send_digest
 from bot.erasure import erase
 from bot.errors import CorridorError
+from bot.meeting_times import pick_time
 from bot.messages import Button, Intent
 from bot.outcomes import record_outcome
 from bot.people import NOT_JOINED, find_sender, join, leave, pause, resume, set_capacity
@@ -17,6 +18,7 @@ from bot.results import DigestChannelSet, Forgotten
 from bot.rounds import run_round
 from bot.stats import organiser_summary
 from bot.status import status_reply
+from bot.working_patterns import set_days_off, set_every, set_shifts
 
 log = logging.getLogger("corridor.chat")
 
@@ -63,6 +65,14 @@ def _dispatch(ctx: Context, sender: Sender, command: c.Command) -> Reply:
             return forget_me(ctx, sender, command)
         case c.RecordOutcome():
             return record_outcome(ctx, sender, command)
+        case c.SetShifts() | c.ClearShifts():
+            return set_shifts(ctx, sender, command)
+        case c.DaysOff():
+            return set_days_off(ctx, sender, command)
+        case c.Every():
+            return set_every(ctx, sender, command)
+        case c.PickTime():
+            return pick_time(ctx, sender, command)
     if not is_organiser(ctx, sender):
         return Reply(NOT_ORGANISER, rejected=True)
     return _admin(ctx, sender, command)

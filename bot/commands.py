@@ -7,7 +7,7 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.model import MAX_CAPACITY, OutcomeKind, Reason, Role
 
@@ -20,6 +20,9 @@ HELP = """Corridor pairs a clinician with a manager each week for ten minutes ov
   status                    what Corridor knows about you
   leave                     stop taking part
   forget-me                 erase everything Corridor holds about you
+  shifts nights             your usual pattern: days, nights, lates or office
+  off mon tue               the weekdays you don't work (off none: every day)
+  every 2w                  a partner every 2 weeks for you (every 4w; every 1w: each round)
   help                      this list
 Organisers: admin round now | admin digest now | admin stats | admin channel here | admin dashboard"""
 
@@ -77,6 +80,34 @@ class RecordOutcome:
 
 
 @dataclass(frozen=True)
+class SetShifts:
+    pattern: str | None  # a bot.shifts.Pattern value; None: not said, to be picked
+
+
+@dataclass(frozen=True)
+class ClearShifts:
+    pass
+
+
+@dataclass(frozen=True)
+class DaysOff:
+    days: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Every:
+    weeks: int
+
+
+@dataclass(frozen=True)
+class PickTime:
+    """A time for a pair to meet, as a button sends it: local wall-clock time, no zone."""
+
+    pair_id: int
+    at: datetime
+
+
+@dataclass(frozen=True)
 class AdminRoundNow:
     pass
 
@@ -111,6 +142,11 @@ Command = (
     | Help
     | ForgetMe
     | RecordOutcome
+    | SetShifts
+    | ClearShifts
+    | DaysOff
+    | Every
+    | PickTime
     | AdminRoundNow
     | AdminDigestNow
     | AdminStats
@@ -154,6 +190,10 @@ def parse(text: str, today: date) -> Command:
         "forget-me": _forget_me,
         "forgetme": _forget_me,
         "outcome": _outcome,
+        "shifts": _shifts,
+        "off": _days_off,
+        "every": _every,
+        "time": _time,
         "admin": _admin,
     }
     if head not in parsers:
@@ -242,7 +282,10 @@ def _date_as_written(text: str, today: date, usage: str) -> date:
 def _unknown_word(head: str, known: list[str]) -> ParseError:
     """A typo (`jion`) gets the command it most likely meant; only a stranger word gets the whole list."""
     close = difflib.get_close_matches(
-        head, [w for w in known if w != "outcome" and (w.isalpha() or "-" in w)], n=1, cutoff=0.6
+        head,
+        [w for w in known if w not in ("outcome", "time") and (w.isalpha() or "-" in w)],
+        n=1,
+        cutoff=0.6,
     )
     if close:
         return ParseError(
@@ -292,6 +335,66 @@ def _outcome(rest: str) -> RecordOutcome:
             "That answer button was not understood; please use the buttons on the intro."
         ) from None
     return RecordOutcome(pair_id=pair_id, kind=kind, reason=reason)
+
+
+_PATTERNS = ("days", "nights", "lates", "office")
+_EVERY = {"1w": 1, "2w": 2, "4w": 4, "week": 1, "fortnight": 2}
+
+
+def _shifts(rest: str) -> SetShifts | ClearShifts:
+    word = rest.lower()
+    if not word:
+        return SetShifts(None)
+    if word in ("none", "clear"):
+        return ClearShifts()
+    if word.rstrip("s") + "s" in _PATTERNS or word in _PATTERNS:
+        return SetShifts(word if word in _PATTERNS else word.rstrip("s") + "s")
+    raise ParseError(
+        f"'{_clip(rest)}' is not a pattern I know: type `shifts days`, `shifts nights`, "
+        "`shifts lates` or `shifts office` (or `shifts none` to clear it)."
+    )
+
+
+def _days_off(rest: str) -> DaysOff:
+    usage = "Type the weekdays you don't work, e.g. `off mon tue`, or `off none`."
+    words = rest.lower().replace(",", " ").split()
+    if words == ["none"]:
+        return DaysOff(frozenset())
+    days = set()
+    for word in words:
+        day = _WEEKDAYS.get(word)
+        if day is None:
+            raise ParseError(f"'{_clip(word)}' is not a day of the week. {usage}")
+        days.add(day)
+    if not days:
+        raise ParseError(f"Say which days. {usage}")
+    if len(days) == 7:
+        raise ParseError("That's every day of the week; to stop for a while, type `pause 2w`.")
+    return DaysOff(frozenset(days))
+
+
+def _every(rest: str) -> Every:
+    words = rest.lower().replace(" ", "")
+    words = words.replace("weeks", "w").replace("week", "w").replace("wks", "w")
+    weeks = _EVERY.get(words) or _EVERY.get(rest.lower())
+    if weeks is None:
+        raise ParseError(
+            f"I can't read '{_clip(rest)}' as how often: type `every 2w`, `every 4w`, "
+            "or `every 1w` to be in every round again."
+        )
+    return Every(weeks)
+
+
+def _time(rest: str) -> PickTime:
+    parts = rest.split()
+    pair_id = whole_number(parts[0], 1, MAX_ID) if parts else None
+    try:
+        at = datetime.fromisoformat(parts[1]) if len(parts) == 2 else None
+    except ValueError:
+        at = None
+    if pair_id is None or at is None or at.tzinfo is not None:
+        raise ParseError("That time button was not understood; please use the times on the intro.")
+    return PickTime(pair_id, at)
 
 
 def _admin(rest: str) -> Command:

@@ -7,7 +7,9 @@ its join and leave dates become the first of their month (the digest counts by m
 so past digests still add up), and capacity and pauses are cleared. The role stays: the
 pairs the counts are made of say who was the clinician and who the manager anyway.
 
-Messages that carried the person's details are deleted from the outbox, sent or not, and
+Their working pattern, days off and personal cadence go too, and so do the times their
+pairs proposed or agreed (a time says when they were on shift). Messages that carried the
+person's details are deleted from the outbox, sent or not, and
 so is any platform state (a Teams conversation reference, a cached Slack group DM). Copies
 already posted to someone else (the partner's intro and follow-up, a shared group DM) are
 rewritten through the outbox to name "a colleague who has since left Corridor"
@@ -52,6 +54,9 @@ def erase(uow: UnitOfWork, ctx: Context, person: Participant) -> int:
     person.email = None
     person.department = None
     person.upn = None
+    person.shift_pattern = None
+    person.days_off = ""
+    person.every_weeks = 1
     person.paused_until = None
     person.capacity = 1
     person.site_id = placeholder_site(uow, ctx, person.programme_id).saved_id
@@ -59,6 +64,7 @@ def erase(uow: UnitOfWork, ctx: Context, person: Participant) -> int:
     person.left_at = _month_start(person.left_at or ctx.clock.now())
     person.erased = True
     uow.participants.save(person)
+    _forget_meeting_times(uow, person)
     return removed
 
 
@@ -76,6 +82,14 @@ def forget_organiser(uow: UnitOfWork, person: Participant) -> None:
         wanted = person.user_id.casefold()
         organisers[person.platform] = [i for i in organisers[person.platform] if i.casefold() != wanted]
         programme_settings.store(uow, person.programme_id, saved)
+
+
+def _forget_meeting_times(uow: UnitOfWork, person: Participant) -> None:
+    """A time they proposed or agreed says when they were on shift: it goes with them."""
+    for pair in uow.pairs.for_participant(person.saved_id, 10_000):
+        if pair.meeting_at is not None:
+            pair.meeting_at = pair.meeting_proposed_by = pair.meeting_agreed_at = None
+            uow.pairs.save(pair)
 
 
 def placeholder_site(uow: UnitOfWork, ctx: Context, programme_id: int) -> Site:

@@ -86,7 +86,9 @@ class _Additions:
 
     def write(self, uow: UnitOfWork) -> None:
         uow.sites.add_many(self.sites)  # gives each its id, which the places below then read
-        uow.places.add_many([Place(site_id(), p.name, p.kind, p.directions) for p, site_id in self.places])
+        uow.places.add_many(
+            [Place(site_id(), p.name, p.kind, p.directions, hours=p.hours) for p, site_id in self.places]
+        )
         self.sites, self.places = [], []
 
 
@@ -243,6 +245,10 @@ def _site_changes(
     return changes
 
 
+def _hours(hours: str | None) -> str:
+    return hours or "whenever the site is open"
+
+
 def _new_place(place: PlaceSpec, site: str) -> FileChange:
     return FileChange(
         "Added a place", f"{place.name} ({place.kind.label}) at {site}: {place.directions or 'no directions'}"
@@ -278,11 +284,14 @@ def _place_changes(
         said.append(f"kind {known.kind.label} → {wanted.kind.label}")
     if known.directions != wanted.directions:
         said.append(f"directions “{known.directions}” → “{wanted.directions}”")
+    if known.hours != wanted.hours:
+        said.append(f"hours {_hours(known.hours)} → {_hours(wanted.hours)}")
     if not said:
         return []
 
     def update(uow: UnitOfWork) -> None:
-        known.kind, known.directions, known.retired_at = wanted.kind, wanted.directions, None
+        known.kind, known.directions, known.hours = wanted.kind, wanted.directions, wanted.hours
+        known.retired_at = None
         save(uow)
 
     return [(FileChange("Changed a place", f"{known.name} at {site}: {'; '.join(said)}"), update)]

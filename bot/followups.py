@@ -1,9 +1,11 @@
 """The follow-up sweep: ask pairs who haven't answered whether they met, once; and a pair of this
-round who said "Not yet", once too, before the round ends."""
+round who said "Not yet", once too, before the round ends. A pair who agreed a time is asked the
+day after that time instead, not before it."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.context import Context, default_programme, programme_settings_in
 from bot.meetups import Meetup
@@ -27,6 +29,9 @@ def send_followups(ctx: Context) -> int:
         rounds = {r.saved_id: r for r in uow.rounds.recent(programme.saved_id, ROUNDS_TO_CHASE)}
         pairs = uow.pairs.awaiting_followup(list(rounds), cutoff)
         pairs += _said_not_yet(uow, list(rounds)[:1], cutoff, {p.saved_id for p in pairs})
+        today, tz = ctx.today(), ctx.settings.timezone
+        pairs = [p for p in pairs if not _meeting_to_come(p, today, tz)]
+        pairs += _day_after_meeting(uow, list(rounds)[:1], today, tz, {p.saved_id for p in pairs})
         if not pairs:
             return 0
         people = uow.participants.get_many({pid for p in pairs for pid in p.member_ids()})
@@ -64,6 +69,35 @@ def send_followups(ctx: Context) -> int:
             asked += 1
         uow.commit()
     return asked
+
+
+def _meeting_to_come(pair: Pair, today: date, tz: ZoneInfo) -> bool:
+    """An agreed time today or later: the follow-up waits for the day after it."""
+    return (
+        pair.meeting_agreed_at is not None
+        and pair.meeting_at is not None
+        and pair.meeting_at.astimezone(tz).date() >= today
+    )
+
+
+def _day_after_meeting(
+    uow: UnitOfWork, round_ids: list[int], today: date, tz: ZoneInfo, chosen: set[int]
+) -> list[Pair]:
+    """Pairs of the current round whose agreed time was yesterday or before, not yet followed up,
+    and with no answer but "Not yet" so far."""
+    pairs = [
+        p
+        for p in uow.pairs.for_rounds(round_ids)
+        if p.followup_sent_at is None
+        and p.saved_id not in chosen
+        and p.meeting_agreed_at is not None
+        and p.meeting_at is not None
+        and p.meeting_at.astimezone(tz).date() < today
+    ]
+    answers: dict[int, set[OutcomeKind]] = {}
+    for outcome in uow.outcomes.for_pairs([p.saved_id for p in pairs]):
+        answers.setdefault(outcome.pair_id, set()).add(outcome.kind)
+    return [p for p in pairs if answers.get(p.saved_id, set()) <= {OutcomeKind.NOT_YET}]
 
 
 def _said_not_yet(uow: UnitOfWork, round_ids: list[int], cutoff: datetime, chosen: set[int]) -> list[Pair]:

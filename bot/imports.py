@@ -20,6 +20,7 @@ from bot.model import ERASED_NAME, MAX_CAPACITY, Exclusion, Participant, Place, 
 from bot.ports import UnitOfWork
 from bot.pseudonyms import normalise_user_id
 from bot.quiet import welcome_all
+from bot.shifts import parse_opening
 
 PLATFORMS = ("slack", "teams", "console")
 PARTICIPANT_COLUMNS = ("platform", "user_id", "name", "email", "role", "site", "department", "capacity")
@@ -55,6 +56,8 @@ class PlaceSpec:
     kind: PlaceKind
     directions: str
     retired: bool = False  # `retired: true` in the file (bot/file_imports.py)
+    # Opening hours, "07:00-19:00"; None: open whenever the site is.
+    hours: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,16 @@ def _read_site_places(places_data: object, path: str, problem: Callable[[str, st
         if unstorable:
             continue
         retired = _retired(place, where, problem)
-        places.append(PlaceSpec(place["name"].strip(), PlaceKind(kind), directions.strip(), retired))
+        try:
+            hours = _opening_hours(place.get("hours"))
+        except ValueError:
+            problem(f"{where}.hours", "must be opening hours written like 07:00-19:00")
+            continue
+        places.append(
+            PlaceSpec(
+                place["name"].strip(), PlaceKind(kind), directions.strip(), retired=retired, hours=hours
+            )
+        )
     return places
 
 
@@ -137,6 +149,16 @@ def _retired(entry: dict[str, object], path: str, problem: Callable[[str, str], 
         problem(f"{path}.retired", "write `retired: true` to retire it, or leave the line out")
         return False
     return value
+
+
+def _opening_hours(value: object) -> str | None:
+    """The hours as stored ("07:00-19:00"), or None when not given; ValueError when unreadable."""
+    if value is None or value == "":
+        return None
+    opening = parse_opening(str(value))
+    if opening is None or opening[0] >= opening[1]:
+        raise ValueError("opening hours must open before they close")
+    return f"{opening[0]:%H:%M}-{opening[1]:%H:%M}"
 
 
 def import_places(ctx: Context, sites: list[SiteSpec]) -> tuple[int, int]:
@@ -159,7 +181,9 @@ def import_places(ctx: Context, sites: list[SiteSpec]) -> tuple[int, int]:
             site = by_name[_site_key(spec.name)]
             for place in spec.places:
                 if (site.saved_id, place.name.casefold()) not in known_places:
-                    new_places.append(Place(site.saved_id, place.name, place.kind, place.directions))
+                    new_places.append(
+                        Place(site.saved_id, place.name, place.kind, place.directions, hours=place.hours)
+                    )
                     known_places.add((site.saved_id, place.name.casefold()))
         uow.places.add_many(new_places)
         uow.commit()

@@ -19,6 +19,8 @@ class Meetup:
     site_name: str
     # For a cross-site pair: the other person's site, so both know who is travelling.
     other_site: str | None = None
+    # The place's opening hours ("07:00-19:00"), when it has them.
+    hours: str | None = None
 
     def summary(self) -> str:
         text = f"{self.place_name}, {self.site_name}"
@@ -56,7 +58,7 @@ class MeetupPlanner:
             )
         place = places[(self.week_number + self.handed_out[clinician_site_id]) % len(places)]
         self.handed_out[clinician_site_id] += 1
-        return Meetup(place.id, place.name, place.kind.value, place.directions, site.name, other)
+        return Meetup(place.id, place.name, place.kind.value, place.directions, site.name, other, place.hours)
 
     def _candidates(self, site_id: int) -> list[Place]:
         places = self.places_by_site.get(site_id, [])

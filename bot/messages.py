@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -106,6 +107,20 @@ def outcome_buttons(pair_id: int) -> list[Button]:
     ]
 
 
+SHIFTS_BUTTON = Button("My usual shifts", "shifts")
+
+
+def time_label(local: str) -> str:
+    """ "Tue 5 May 07:30" for a local time written "2026-05-05T07:30"."""
+    moment = datetime.fromisoformat(local)
+    return f"{moment:%a} {moment.day} {moment:%b} {moment:%H:%M}"
+
+
+def offered_time_buttons(pair_id: int, times: list[str]) -> list[Button]:
+    """One button per offered time, then one to say your usual shifts so the times fit."""
+    return [Button(time_label(t), f"time {pair_id} {t}") for t in times] + [SHIFTS_BUTTON]
+
+
 def reason_buttons(pair_id: int) -> list[Button]:
     return [
         Button(
@@ -133,8 +148,13 @@ class Intro:
     kind: str = INTRO
     # How many weeks a round lasts, so the words follow the cadence ("this fortnight").
     weeks: int = 1
-    # Not stored in the payload: they follow from pair_id (see from_payload).
+    # Times both are likely on site ("2026-05-05T07:30", local wall-clock), or with
+    # times_overlap False the nearest ones when their hours never meet.
+    times: list[str] = field(default_factory=list)
+    times_overlap: bool = True
+    # Not stored in the payload: they follow from pair_id and times (see from_payload).
     buttons: list[Button] = field(default_factory=list)
+    time_buttons: list[Button] = field(default_factory=list)
 
     def people(self) -> list[PersonCard]:
         return [self.clinician, self.manager]
@@ -194,9 +214,24 @@ class Intro:
         lines = [*who, place]
         if self.directions:
             lines.append(f"How to find it: {self.directions}")
+        lines += self._time_lines(recipient)
         lines.append(f"Something to talk about: {self.starter}")
         lines.append("Ten minutes is plenty. Tap a button below to tell us how it went.")
         return lines
+
+    def _time_lines(self, recipient: PersonCard | None) -> list[str]:
+        if not self.times:
+            return []
+        other = "the other" if recipient is None else self.partner_for(recipient).name
+        listed = ", ".join(time_label(t) for t in self.times)
+        if self.times_overlap:
+            return [
+                f"When you're both likely on site: {listed}. Pick one below and we'll ask {other} to confirm."
+            ]
+        return [
+            "Your usual hours don't overlap before the round ends, so here are the nearest times, "
+            f"just before one of you finishes: {listed}. Pick one below, or agree another."
+        ]
 
     def _followup_lines(self, recipient: PersonCard | None) -> list[str]:
         if recipient is None:
@@ -224,6 +259,8 @@ class Intro:
             "other_site": self.other_site,
             "starter": self.starter,
             "weeks": self.weeks,
+            "times": list(self.times),
+            "times_overlap": self.times_overlap,
         }
 
     @classmethod
@@ -233,7 +270,17 @@ class Intro:
         wanted = data.pop("recipient_ids")
         recipients = [card for card in (clinician, manager) if card.participant_id in wanted]
         buttons = outcome_buttons(data["pair_id"])
-        return cls(clinician=clinician, manager=manager, recipients=recipients, buttons=buttons, **data)
+        times = list(data.pop("times", []))
+        chosen = offered_time_buttons(data["pair_id"], times) if data.get("kind", INTRO) == INTRO else []
+        return cls(
+            clinician=clinician,
+            manager=manager,
+            recipients=recipients,
+            buttons=buttons,
+            times=times,
+            time_buttons=chosen,
+            **data,
+        )
 
 
 @dataclass(frozen=True)
@@ -271,6 +318,24 @@ class SitOutNotice:
 SUGGEST_A_TIME = "Suggest a time"
 WELCOME = "welcome"
 AUTO_PAUSE = "auto_pause"
+TIME_ASKED = "time_asked"
+TIME_AGREED = "time_agreed"
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """An agreed coffee as a calendar entry: an .ics file on Slack, a Teams meeting link on Teams.
+    Times are ISO 8601 with the programme's UTC offset."""
+
+    uid: str
+    start: str
+    end: str
+    subject: str
+    location: str
+    attendees: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -284,6 +349,7 @@ class Notice:
     body: list[str]
     buttons: list[Button] = field(default_factory=list)
     kind: str = NOTICE
+    calendar: CalendarEntry | None = None
 
     def headline(self) -> str:
         return self.title
@@ -299,6 +365,7 @@ class Notice:
             "title": self.title,
             "body": list(self.body),
             "buttons": [[b.label, b.command, b.intent.value] for b in self.buttons],
+            "calendar": self.calendar.to_dict() if self.calendar else None,
         }
 
     @classmethod
@@ -309,6 +376,7 @@ class Notice:
             title=payload["title"],
             body=list(payload["body"]),
             buttons=[Button(label, command, Intent(intent)) for label, command, intent in payload["buttons"]],
+            calendar=CalendarEntry(**payload["calendar"]) if payload.get("calendar") else None,
         )
 
 

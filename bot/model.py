@@ -106,6 +106,8 @@ class Place(Stored):
     kind: PlaceKind = PlaceKind.OTHER
     directions: str = ""
     id: int | None = None
+    # Opening hours as "07:00-19:00" (bot.shifts.parse_opening); None: open whenever the site is.
+    hours: str | None = None
     # A retired place is no longer suggested; pairs sent there keep its name.
     retired_at: datetime | None = None
 
@@ -135,6 +137,12 @@ class Participant(Stored):
     upn: str | None = None
     # When they last showed they are here (joined, resumed): silence is counted only after it.
     active_since: datetime | None = None
+    # Their usual working pattern (bot.shifts.Pattern value; None: not said) and days off
+    # ("mon tue"), kept until they change them; personal data, cleared on erasure.
+    shift_pattern: str | None = None
+    days_off: str = ""
+    # Paired at most once in this many weeks (1, 2 or 4), when they ask for less often.
+    every_weeks: int = 1
 
     def status_on(self, day: date) -> Status:
         if self.left_at is not None:
@@ -168,6 +176,10 @@ class Pair(Stored):
     created_at: datetime
     followup_sent_at: datetime | None = None
     id: int | None = None
+    # A time one of them proposed (and who), and when the other agreed to it.
+    meeting_at: datetime | None = None
+    meeting_proposed_by: int | None = None
+    meeting_agreed_at: datetime | None = None
 
     def member_ids(self) -> tuple[int, int]:
         return (self.clinician_id, self.manager_id)

@@ -42,6 +42,8 @@ def pair_messages(
     settings: EngineSettings,
     now: datetime,
     weeks: int = 1,
+    times: list[str] | None = None,
+    times_overlap: bool = True,
 ) -> list[OutboxMessage]:
     if kind not in (INTRO, FOLLOWUP):
         raise ValueError(f"a pair is sent an intro or a follow-up, not {kind!r}")
@@ -60,6 +62,8 @@ def pair_messages(
         starter=pair.starter,
         kind=kind,
         weeks=weeks,
+        times=times or [],
+        times_overlap=times_overlap,
     ).to_payload()
     mentions = [clinician.participant_id, manager.participant_id]
     return [

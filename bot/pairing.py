@@ -10,7 +10,9 @@ so nobody sits out who could have had a partner):
  5. do-not-pair exclusions are never broken;
  6. whoever sat out last round is paired first;
  7. only available people are candidates (the caller filters paused and departed people);
- 8. the same inputs and seed give the same pairs.
+ 8. the same inputs and seed give the same pairs;
+ 9. last, working patterns: a pair sharing a declared pattern is best, one whose hours fit
+    (bot.shifts.pattern_fitting) next, where everything above leaves a choice.
 
 How: managers are laid out as capacity "slots" (everyone's first slot before anyone's
 second) and clinicians are taken in priority order (last round's sit-outs first, then a
@@ -28,6 +30,11 @@ again where a swap with someone who did not would cost none of that.
    cheapest steps, taken quickly.
 In a hospital-shaped programme nearly every clinician finds a free slot at once, so phase
 three has little or nothing to do.
+ - Phase four, only when someone declared a pattern: two pairs on the same two sites, both
+   fresh, trade partners whenever that makes more of them share or fit a pattern. The same
+   people are paired in the same slots, so nothing above changes; it stops when no such trade
+   is left (looking at most _TRADE_TRIES couples of pairs for each trade, so where nearly all
+   of two kinds have met before, a rare allowed trade may be missed).
 """
 
 from __future__ import annotations
@@ -44,6 +51,9 @@ from functools import partial
 _KEY_SHIFT = 32
 _MAX_DEPTH = 400
 _FAR = 1 << 62  # beyond any path's cost
+_TRADE_TRIES = 1024
+_TRADE_PASSES = 20
+SHARED, FITTING = 2, 1  # how well two patterns suit a pair, as phase four counts it
 
 
 def meeting_key(clinician_id: int, manager_id: int) -> int:
@@ -56,6 +66,8 @@ class Candidate:
     id: int
     site_id: int
     capacity: int = 1
+    # Their usual working pattern (a bot.shifts.Pattern value), "" when not said.
+    pattern: str = ""
 
 
 @dataclass
@@ -68,6 +80,8 @@ class PairingInput:
     repeat_window: int = 12
     exclusions: frozenset[int] = frozenset()  # meeting keys that must never be paired
     sat_out_last: frozenset[int] = frozenset()
+    # (clinician pattern, manager pattern) whose hours fit; empty: patterns are not considered.
+    fitting: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass
@@ -76,6 +90,15 @@ class PairingResult:
     sat_out: list[int]
     repeats: int
     same_site: int
+    # Pairs where both declared the same working pattern.
+    shared_pattern: int = 0
+
+
+def pattern_score(clinician: str, manager: str, fitting: frozenset[tuple[str, str]]) -> int:
+    """SHARED for the same declared pattern, FITTING for hours that fit, else 0."""
+    if clinician and clinician == manager:
+        return SHARED
+    return FITTING if (clinician, manager) in fitting else 0
 
 
 def pair_round(job: PairingInput) -> PairingResult:
@@ -110,6 +133,8 @@ class _Matcher:
             self._match_within_sites()
             crossed = self._take_free_slots_across_sites()
             self._move_people_along(crossed)
+            if self.job.fitting:
+                _Trades(self).run()
         finally:
             sys.setrecursionlimit(previous_limit)
         return self._result()
@@ -238,7 +263,106 @@ class _Matcher:
         paired = {m for _, m in pairs} | {c for c, _ in pairs}
         everyone = [c.id for c in self.job.clinicians] + [m.id for m in self.job.managers]
         sat_out = sorted(p for p in set(everyone) if p not in paired)
-        return PairingResult(pairs=pairs, sat_out=sat_out, repeats=repeats, same_site=same_site)
+        shared = _shared_patterns(self.job, pairs) if self.job.fitting else 0
+        return PairingResult(
+            pairs=pairs, sat_out=sat_out, repeats=repeats, same_site=same_site, shared_pattern=shared
+        )
+
+
+def _shared_patterns(job: PairingInput, pairs: list[tuple[int, int]]) -> int:
+    declared = {c.id: c.pattern for c in job.clinicians if c.pattern}
+    declared.update((m.id, m.pattern) for m in job.managers if m.pattern)
+    return sum(1 for c, m in pairs if c in declared and declared[c] == declared.get(m))
+
+
+class _Trades:
+    """Phase four: two pairs trade partners when more of them then share or fit a pattern.
+
+    Only fresh pairs trade, only for fresh pairs, and only between pairs whose clinicians share
+    a site and whose managers share a site: the same people keep the same slots, so the pair
+    count, repeats, same-site pairs, exclusions and sit-outs are exactly as before. Pairs are
+    filed by (clinician's site, manager's site) and then by (clinician's pattern, manager's
+    pattern), and trades are made kind by kind, the most helpful kinds first, so the work grows
+    with the number of trades and kinds, not with pairs times pairs.
+    """
+
+    def __init__(self, matcher: _Matcher):
+        self.m = matcher
+        job = matcher.job
+        self.pattern = {c.id: c.pattern for c in job.clinicians}
+        self.pattern.update({m.id: m.pattern for m in job.managers})
+        self.groups: dict[tuple[int, int], dict[tuple[str, str], dict[int, None]]] = {}
+        # Filed without asking whether each pair is fresh (most are, and asking is the slow
+        # part): a pair that is a repeat is found out, and skipped, only when a trade is tried.
+        pattern, site, managers, groups = self.pattern, matcher.site_of, matcher.slot_manager, self.groups
+        for clinician, slot in matcher.slot_of.items():
+            manager = managers[slot]
+            kinds = groups.get((site[clinician], site[manager]))
+            if kinds is None:
+                kinds = groups[(site[clinician], site[manager])] = {}
+            kind = (pattern[clinician], pattern[manager])
+            if kind in kinds:
+                kinds[kind][clinician] = None
+            else:
+                kinds[kind] = {clinician: None}
+        patterns = sorted(set(self.pattern.values()))
+        score = partial(pattern_score, fitting=job.fitting)
+        options = []
+        for a, x, b, y in itertools.product(patterns, repeat=4):
+            gain = score(a, y) + score(b, x) - score(a, x) - score(b, y)
+            if gain > 0 and (a, x) < (b, y):
+                options.append((-gain, (a, x), (b, y)))
+        self.trades = [(one, other) for _, one, other in sorted(options)]
+
+    def run(self) -> None:
+        for _ in range(_TRADE_PASSES):
+            traded = False
+            for kinds in self.groups.values():
+                for one, other in self.trades:
+                    while kinds.get(one) and kinds.get(other):
+                        found = self._pair_to_trade(kinds[one], kinds[other])
+                        if found is None:
+                            break
+                        self._trade(kinds, one, other, *found)
+                        traded = True
+            if not traded:
+                return
+
+    def _pair_to_trade(self, ones: dict[int, None], others: dict[int, None]) -> tuple[int, int] | None:
+        """Two clinicians, one of each kind, each in a fresh pair now and allowed to meet the
+        other's manager. A repeat pair never trades, so it is taken off the files when met."""
+        m, tries = self.m, 0
+        for first in list(ones):
+            if not m._allowed(first, m.slot_of[first]):
+                del ones[first]
+                continue
+            for second in list(others):
+                if not m._allowed(second, m.slot_of[second]):
+                    del others[second]
+                    continue
+                if m._allowed(first, m.slot_of[second]) and m._allowed(second, m.slot_of[first]):
+                    return first, second
+                tries += 1
+                if tries >= _TRADE_TRIES:
+                    return None
+        return None
+
+    def _trade(
+        self,
+        kinds: dict[tuple[str, str], dict[int, None]],
+        one: tuple[str, str],
+        other: tuple[str, str],
+        first: int,
+        second: int,
+    ) -> None:
+        m = self.m
+        del kinds[one][first]
+        del kinds[other][second]
+        slot_first, slot_second = m.slot_of[first], m.slot_of[second]
+        m._assign(first, slot_second)
+        m._assign(second, slot_first)
+        kinds.setdefault((one[0], other[1]), {})[first] = None
+        kinds.setdefault((other[0], one[1]), {})[second] = None
 
 
 class _CheapestPaths:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from bot.messages import AUTO_PAUSE, WELCOME, Button, Intent, Notice, PersonCard
-from bot.model import OutboxMessage, Participant, Round, Site
+from bot.model import OutboxMessage, Pair, Participant, Round, Site
 from bot.outbox import to_one_person
 from bot.ports import UnitOfWork
 from bot.wording import period_noun, plural
@@ -33,9 +33,16 @@ def silent_people(
             if person is None or (person.active_since and pair.created_at < person.active_since):
                 continue
             paired_in[pid].add(pair.round_id)
-            if (pair.saved_id, pid) in answered:
+            if (pair.saved_id, pid) in answered or _picked_a_time(pair, pid):
                 spoke.add(pid)
     return {pid for pid, held in paired_in.items() if len(held) == rounds_in_a_row and pid not in spoke}
+
+
+def _picked_a_time(pair: Pair, pid: int) -> bool:
+    """Proposing a time, or agreeing to one, is a click like an answer."""
+    return pair.meeting_proposed_by == pid or (
+        pair.meeting_agreed_at is not None and pair.meeting_at is not None
+    )
 
 
 def auto_pause_notice(person: PersonCard, rounds: int) -> Notice:

@@ -8,10 +8,11 @@ pairs only active people not yet paired that week (someone who joined on Tuesday
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from bot.context import Context, default_programme, programme_settings_in
 from bot.errors import Conflict
+from bot.meeting_times import RoundTimes
 from bot.meetups import Meetup, MeetupPlanner
 from bot.memory import collector_paused
 from bot.messages import INTRO, PersonCard
@@ -20,6 +21,7 @@ from bot.outbox import pair_messages, sit_out_message
 from bot.pairing import Candidate, PairingInput, meeting_key, pair_round
 from bot.ports import UnitOfWork
 from bot.quiet import auto_pause_notice, notice_message, silent_people
+from bot.shifts import pattern_fitting
 from bot.starters import choose_starter
 from bot.weeks import monday_of, week_of
 from bot.wording import plural
@@ -31,6 +33,9 @@ class PlannedPair:
     manager: PersonCard
     meetup: Meetup
     starter: str
+    # Times to offer them (local, "2026-05-05T07:30"), and whether those are shared hours.
+    times: list[str] = field(default_factory=list)
+    times_overlap: bool = True
 
 
 @dataclass
@@ -48,6 +53,8 @@ class RoundReport:
     available: dict[str, int] = field(default_factory=dict)
     # Paused this round for answering none of their last intros.
     paused_for_silence: int = 0
+    # Left out because they asked to be paired less often than the rounds run.
+    resting: int = 0
 
     def summary(self) -> str:
         if self.already_done:
@@ -74,6 +81,9 @@ class RoundReport:
         if self.top_up:
             text += " (This week already had a round, so only people not yet paired were included.)"
         text += self._quiet()
+        if self.resting:
+            who = plural(self.resting, "person", "people")
+            text += f" {who} who asked to be paired less often sat this round out."
         if self.repeats:
             text += f" {plural(self.repeats, 'pair')} had met recently; there was no other way to pair them."
         return text
@@ -135,6 +145,9 @@ def _plan(
         if not existing
         else []
     )
+    resting = _resting(uow, programme, people, held_on)
+    for pid in resting:
+        del people[pid]
     seed = existing.seed ^ len(already_paired) if existing else ctx.seeds.new_seed()
     job = _pairing_input(uow, programme, people, already_paired, load, previous, seed)
     result = pair_round(job)
@@ -147,17 +160,24 @@ def _plan(
         same_site=result.same_site,
         available={"clinician": len(job.clinicians), "manager": len(job.managers)},
     )
+    report.resting = len(resting)
     in_use = [p for p in uow.places.list(programme.saved_id) if not p.retired]
     planner = MeetupPlanner(list(sites.values()), in_use, int(week[-2:]))
+    weeks = programme_settings_in(uow, ctx.settings).cadence_weeks
+    times = RoundTimes.for_round(ctx.clock.now(), held_on, weeks, ctx.settings.timezone)
     last_starters = _last_starters(uow, previous[:1])
     for index, (clinician, manager) in enumerate(result.pairs):
         avoid = {last_starters[p] for p in (clinician, manager) if p in last_starters}
+        meetup = planner.suggest(people[clinician].site_id, people[manager].site_id)
+        offered, overlap = times.offer(people[clinician], people[manager], meetup.hours)
         report.pairs.append(
             PlannedPair(
                 clinician=cards[clinician],
                 manager=cards[manager],
-                meetup=planner.suggest(people[clinician].site_id, people[manager].site_id),
+                meetup=meetup,
                 starter=choose_starter(seed % 1000 + index, avoid),
+                times=offered,
+                times_overlap=overlap,
             )
         )
     # In a top-up, a manager with a spare slot already has a partner this week: not a sit-out.
@@ -179,15 +199,16 @@ def _pairing_input(
     seed: int,
 ) -> PairingInput:
     clinicians = [
-        Candidate(p.saved_id, p.site_id)
+        Candidate(p.saved_id, p.site_id, pattern=p.shift_pattern or "")
         for p in people.values()
         if p.role is Role.CLINICIAN and p.saved_id not in already_paired
     ]
     managers = [
-        Candidate(p.saved_id, p.site_id, p.capacity - load.get(p.saved_id, 0))
+        Candidate(p.saved_id, p.site_id, p.capacity - load.get(p.saved_id, 0), p.shift_pattern or "")
         for p in people.values()
         if p.role is Role.MANAGER and p.capacity - load.get(p.saved_id, 0) > 0
     ]
+    declared = any(p.shift_pattern for p in people.values())
     last_round = [previous[0].saved_id] if previous else []
     exclusions = uow.exclusions.list(programme.saved_id)
     return PairingInput(
@@ -198,7 +219,30 @@ def _pairing_input(
         repeat_window=programme.repeat_window,
         exclusions=frozenset(meeting_key(e.clinician_id, e.manager_id) for e in exclusions),
         sat_out_last=frozenset(s.participant_id for s in uow.sit_outs.for_rounds(last_round)),
+        fitting=pattern_fitting() if declared else frozenset(),
     )
+
+
+# Rounds on the same weekday are whole weeks apart; a round moved by a day or two still counts.
+_ROUND_SLACK_DAYS = 3
+
+
+def _resting(
+    uow: UnitOfWork, programme: Programme, people: dict[int, Participant], held_on: date
+) -> set[int]:
+    """Who asked to be paired less often (`every 2w`) and was paired too recently for their asking."""
+    wanting = {pid: p.every_weeks for pid, p in people.items() if p.every_weeks > 1}
+    if not wanting:
+        return set()
+    since = held_on - timedelta(days=7 * max(wanting.values()) - _ROUND_SLACK_DAYS)
+    held = {r.saved_id: r.held_on for r in uow.rounds.held_between(programme.saved_id, since, held_on)}
+    resting: set[int] = set()
+    for clinician, manager, round_id in uow.pairs.meetings(list(held)):
+        for pid in (clinician, manager):
+            weeks = wanting.get(pid)
+            if weeks and (held_on - held[round_id]).days < 7 * weeks - _ROUND_SLACK_DAYS:
+                resting.add(pid)
+    return resting
 
 
 def _this_week(uow: UnitOfWork, existing: Round | None) -> tuple[set[int], dict[int, int]]:
@@ -265,6 +309,8 @@ def _record(uow: UnitOfWork, ctx: Context, programme: Programme, plan: _Plan, ex
             settings=ctx.settings,
             now=now,
             weeks=weeks,
+            times=plan_pair.times,
+            times_overlap=plan_pair.times_overlap,
         )
     messages += [
         sit_out_message(programme.saved_id, round_.week, plan.cards[pid], now, weeks) for pid in plan.sat_out

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.context import Context, Reply, Sender
+from bot.context import Context, Reply, Sender, programme_settings_in
 from bot.messages import Button
 from bot.model import UNTIL_RESUMED, Pair, Status
 from bot.people import JOIN_BUTTONS, NOT_JOINED, find_sender
 from bot.ports import UnitOfWork
+from bot.shifts import WorkingPattern
 from bot.wording import plural
+from bot.working_patterns import every_words
 
 RECENT = 3
 
@@ -33,6 +35,10 @@ class PersonalStatus:
     status: str = ""
     paused_until: date | None = None
     recent: list[PastPairing] = field(default_factory=list)
+    # "nights (19:30–08:00), off Monday": their usual shifts as Corridor takes them.
+    shifts: str = ""
+    every_weeks: int = 1
+    cadence_weeks: int = 1
 
     def lines(self) -> list[str]:
         if not self.joined:
@@ -51,6 +57,10 @@ class PersonalStatus:
         lines = [about + ".", f"Status: {state}."]
         if self.role == "manager":
             lines.append(f"You meet up to {plural(self.capacity, 'clinician')} a week.")
+        if self.shifts:
+            lines.append(f"Usual shifts: {self.shifts}. Change them with `shifts nights` or `off mon tue`.")
+        if self.every_weeks > 1:
+            lines.append(every_words(self.every_weeks, self.cadence_weeks))
         if self.recent:
             lines.append("Recent pairings:")
             lines += [f"  {p.week}: {p.partner} at {p.place} ({p.outcome})" for p in self.recent]
@@ -99,6 +109,9 @@ def personal_status(ctx: Context, sender: Sender) -> PersonalStatus:
             status=person.status_on(ctx.today()).value,
             paused_until=person.paused_until,
             recent=recent,
+            shifts=WorkingPattern.stored(person.shift_pattern, person.days_off).describe(person.role.value),
+            every_weeks=person.every_weeks,
+            cadence_weeks=programme_settings_in(uow, ctx.settings).cadence_weeks,
         )
 
 

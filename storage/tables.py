@@ -88,6 +88,7 @@ places = Table(
     Column("kind", String(20), nullable=False),
     Column("directions", Text, nullable=False),
     Column("retired_at", UtcDateTime),
+    Column("hours", String(20)),
     one_of("kind", PlaceKind),
 )
 
@@ -111,6 +112,9 @@ participants = Table(
     Column("erased", Boolean, nullable=False),
     Column("upn", String(IDENTIFIER)),
     Column("active_since", UtcDateTime),
+    Column("shift_pattern", String(20)),
+    Column("days_off", String(40), nullable=False, server_default=""),
+    Column("every_weeks", Integer, nullable=False, server_default="1"),
     UniqueConstraint("programme_id", "platform", "user_id"),
     one_of("role", Role),
 )
@@ -149,6 +153,9 @@ pairs = Table(
     Column("starter", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("followup_sent_at", UtcDateTime),
+    Column("meeting_at", UtcDateTime),
+    Column("meeting_proposed_by", ForeignKey("participants.id", ondelete="SET NULL")),
+    Column("meeting_agreed_at", UtcDateTime),
 )
 Index("ix_pairs_clinician_id", pairs.c.clinician_id)
 Index("ix_pairs_manager_id", pairs.c.manager_id)

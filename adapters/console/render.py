@@ -10,6 +10,8 @@ def render(payload: dict) -> list[str]:
     if isinstance(message, Intro):
         recipient = message.recipients[0] if len(message.recipients) == 1 else None
         lines = [message.headline(), *message.lines(recipient)]
+        if message.time_buttons:
+            lines.append("  times: " + " | ".join(f"[{b.label}]" for b in message.time_buttons))
         lines.append("  buttons: " + " | ".join(f"[{b.label}]" for b in message.buttons))
         return lines
     if isinstance(message, Notice):

@@ -21,6 +21,7 @@ from adapters.slack import render
 from adapters.slack.config import PLATFORM
 from adapters.slack.failures import NETWORK_ERRORS, failure_for, network_failure, unreachable
 from adapters.slack.pacing import Pacers
+from bot.calendar_entry import ics_text
 from bot.gateway import PlatformStore, StateDocument
 from bot.messages import (
     DigestMessage,
@@ -66,6 +67,8 @@ class SlackNotifier:
             match item:
                 case Intro():
                     return await self._intro(item, message.id)
+                case Notice() if item.calendar is not None:
+                    return await self._with_calendar(item, message)
                 case SitOutNotice() | Notice():
                     return await self._sit_out(item, message.id)
                 case DigestMessage():
@@ -119,6 +122,26 @@ class SlackNotifier:
     async def _sit_out(self, notice: SitOutNotice | Notice, ticket: Hashable) -> Delivered:
         channel = await self._conversation([notice.recipient], None, ticket)
         return await self._post(channel, render.sit_out_message(notice), ticket)
+
+    async def _with_calendar(self, notice: Notice, message: OutboxMessage) -> Delivered:
+        """An agreed time: the message, then its calendar entry as an .ics file in the same DM.
+        The posted message is remembered (with the person, so erasure removes it), so a retry
+        after a failed upload doesn't post it twice."""
+        assert notice.calendar is not None
+        channel = await self._conversation([notice.recipient], None, message.id)
+        key = f"notice-sent:{message.key}"
+        posted = await self._state_get(key)
+        if posted is None:
+            delivered = await self._post(channel, render.sit_out_message(notice), message.id)
+            posted = {"ref": delivered.ref}
+            await self._state_put_many([StateDocument(key, posted, notice.recipient.participant_id)])
+        await self.client.files_upload_v2(
+            channel=channel,
+            content=ics_text(notice.calendar, message.created_at),
+            filename="corridor-coffee.ics",
+            title=notice.calendar.subject,
+        )
+        return Delivered(ref=posted["ref"])
 
     async def _digest(self, digest: DigestMessage, message: OutboxMessage) -> Delivered:
         if not digest.channel:

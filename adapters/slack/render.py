@@ -26,6 +26,7 @@ from bot.wording import command_spans
 
 ACTION_PREFIX = "corridor:"
 ANSWERS_BLOCK = "corridor-answers"
+TIMES_BLOCK = "corridor-times"
 SECTION_LIMIT = 3000  # Slack's limits, from the Block Kit reference
 HEADER_LIMIT = 150
 LABEL_LIMIT = 75
@@ -52,6 +53,8 @@ def intro_message(intro: Intro, recipient: PersonCard | None) -> dict:
         return f"{_MARK}{person.user_id}{_MARK}"
 
     blocks += [_with_mentions(line) for line in intro.lines(recipient, None if recipient else mention)]
+    if intro.time_buttons:  # a row of its own above the answers: the times, then "My usual shifts"
+        blocks.append(actions(intro.time_buttons, block_id=TIMES_BLOCK))
     if intro.buttons:
         blocks.append(actions(intro.buttons))
     return {"text": intro.notification(recipient), "blocks": blocks}
@@ -178,7 +181,8 @@ def with_answers(blocks: list[dict], answers: list[Answer]) -> list[dict]:
         "block_id": ANSWERS_BLOCK,
         "elements": [_mrkdwn(escape(answer.line())) for answer in answers[:10]],
     }
-    at = next((i for i, b in enumerate(kept) if b.get("type") == "actions"), len(kept))
+    # Above the answer buttons, the last row (an intro's times have a row of their own above).
+    at = next((i for i in reversed(range(len(kept))) if kept[i].get("type") == "actions"), len(kept))
     return [*kept[:at], line, *kept[at:]]
 
 
@@ -207,8 +211,11 @@ def sections(text: str) -> list[dict]:
     return [section(chunk, escaped=False) for chunk in chunks if chunk.strip()] or [section(" ")]
 
 
-def actions(buttons: list[Button]) -> dict:
-    return {"type": "actions", "elements": [_button(b, i) for i, b in enumerate(buttons[:MAX_ACTIONS])]}
+def actions(buttons: list[Button], block_id: str | None = None) -> dict:
+    block = {"type": "actions", "elements": [_button(b, i) for i, b in enumerate(buttons[:MAX_ACTIONS])]}
+    if block_id:
+        block["block_id"] = block_id
+    return block
 
 
 def picker(buttons: list[Button], placeholder: str) -> dict:

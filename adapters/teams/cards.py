@@ -17,6 +17,7 @@ from bot.messages import (
     INTRO,
     SUGGEST_A_TIME,
     Button,
+    CalendarEntry,
     DigestMessage,
     Intent,
     Intro,
@@ -39,6 +40,9 @@ CHAT_LINK = "https://teams.microsoft.com/l/chat/0/0?users={users}"
 MEETING_LINK = (
     "https://teams.microsoft.com/l/meeting/new?subject={subject}&attendees={attendees}&content={content}"
 )
+# The same link for an agreed time: Teams opens a new meeting already set for it.
+TIMED_MEETING = MEETING_LINK + "&startTime={start}&endTime={end}"
+ADD_TO_CALENDAR = "Add to Teams calendar"
 
 
 def adaptive_card(body: list[dict], actions: list[dict] | None = None, fallback: str = "") -> dict:
@@ -109,8 +113,17 @@ def choices(buttons: list[Button], card: str | None = None) -> tuple[list[dict],
 def intro_card(intro: Intro, recipient: PersonCard) -> dict:
     """An intro or a follow-up, as one person sees it in their chat with the bot."""
     body = [heading(intro.headline()), *(text(line) for line in intro.lines(recipient))]
+    body += time_choices(intro)
     extra, actions = choices(intro.buttons, intro.kind)
     return adaptive_card(body + extra, actions + reach_actions(intro, recipient), fallback=intro.headline())
+
+
+def time_choices(intro: Intro) -> list[dict]:
+    """The offered times (and "My usual shifts") as buttons in the card's body: the card's own
+    actions are the answers and the links, and Teams shows at most six of those."""
+    if not intro.time_buttons:
+        return []
+    return [{"type": "ActionSet", "actions": [submit(b) for b in intro.time_buttons[:MAX_BUTTONS]]}]
 
 
 def reach_actions(intro: Intro, recipient: PersonCard) -> list[dict]:
@@ -146,7 +159,8 @@ def recorded_card(answered: AnsweredIntro, reply: Reply) -> dict:
     intro, recipient = answered.intro, answered.recipient
     recorded = [text(line, color="Good", weight="Bolder") for line in _lines(reply.text)]
     recorded[0]["separator"] = True
-    body = [heading(intro.headline()), *(text(line) for line in intro.lines(recipient)), *recorded]
+    body = [heading(intro.headline()), *(text(line) for line in intro.lines(recipient))]
+    body += [*time_choices(intro), *recorded]
     if answered.answers:
         facts = [{"title": a.name, "value": a.kind.label} for a in answered.answers]
         body.append({"type": "FactSet", "facts": facts})
@@ -160,7 +174,20 @@ def sit_out_card(notice: SitOutNotice | Notice) -> dict:
     body = [heading(notice.headline()), *(text(line) for line in notice.lines())]
     buttons = notice.buttons if isinstance(notice, Notice) else []
     extra, actions = choices(buttons)
+    if isinstance(notice, Notice) and notice.calendar is not None:
+        actions.append(open_url(ADD_TO_CALENDAR, timed_meeting(notice.calendar)))
     return adaptive_card(body + extra, actions, fallback=notice.headline())
+
+
+def timed_meeting(entry: CalendarEntry) -> str:
+    """A Teams meeting deep link set for the agreed time, with both invited and the place as its note."""
+    return TIMED_MEETING.format(
+        subject=_q(entry.subject),
+        attendees=",".join(_q(a) for a in entry.attendees),
+        content=_q(entry.location),
+        start=_q(entry.start),
+        end=_q(entry.end),
+    )
 
 
 def digest_card(digest: DigestMessage) -> dict:

@@ -103,6 +103,7 @@ def _place(row: Row[Any]) -> Place:
         directions=row.directions,
         id=row.id,
         retired_at=row.retired_at,
+        hours=row.hours,
     )
 
 
@@ -144,6 +145,7 @@ def _place_values(place: Place) -> dict[str, Any]:
         "kind": place.kind.value,
         "directions": place.directions,
         "retired_at": place.retired_at,
+        "hours": place.hours,
     }
 
 
@@ -166,6 +168,9 @@ def _participant(row: Row[Any]) -> Participant:
         id=row.id,
         upn=row.upn,
         active_since=row.active_since,
+        shift_pattern=row.shift_pattern,
+        days_off=row.days_off,
+        every_weeks=row.every_weeks,
     )
 
 
@@ -187,6 +192,9 @@ def _participant_values(person: Participant) -> dict[str, Any]:
         "erased": person.erased,
         "upn": person.upn,
         "active_since": person.active_since,
+        "shift_pattern": person.shift_pattern,
+        "days_off": person.days_off,
+        "every_weeks": person.every_weeks,
     }
 
 

@@ -95,6 +95,9 @@ def _pair(row: Row[Any]) -> Pair:
         created_at=row.created_at,
         followup_sent_at=row.followup_sent_at,
         id=row.id,
+        meeting_at=row.meeting_at,
+        meeting_proposed_by=row.meeting_proposed_by,
+        meeting_agreed_at=row.meeting_agreed_at,
     )
 
 
@@ -108,6 +111,9 @@ def _pair_values(pair: Pair) -> dict[str, Any]:
         "starter": pair.starter,
         "created_at": pair.created_at,
         "followup_sent_at": pair.followup_sent_at,
+        "meeting_at": pair.meeting_at,
+        "meeting_proposed_by": pair.meeting_proposed_by,
+        "meeting_agreed_at": pair.meeting_agreed_at,
     }
 
 

@@ -61,6 +61,33 @@ def test_no_table_or_json_column_keeps_a_value_of_the_erased_person(tmp_path):
     assert _past_digest(week) == november  # the counts November's digest reported still add up
 
 
+def test_her_working_week_and_the_times_she_agreed_go_with_her(tmp_path):
+    """Her shifts, days off and cadence, and the coffee time she proposed and agreed: all cleared."""
+    week = Week(f"sqlite:///{tmp_path / 'corridor.db'}")
+    week.live()
+
+    with week.ctx.uow() as uow:
+        [her_id] = [p.saved_id for p in uow.participants.list(1) if p.user_id == AMARA.user_id]
+
+    def hers():
+        with week.ctx.uow() as uow:
+            amara = uow.participants.get(her_id)
+            pairs = uow.pairs.for_participant(amara.saved_id, 10)
+            calendars = [m for m in uow.outbox.mentioning(amara.saved_id) if m.payload.get("calendar")]
+        return amara, pairs, calendars
+
+    amara, pairs, calendars = hers()
+    assert (amara.shift_pattern, amara.days_off, amara.every_weeks) == ("nights", "mon tue", 2)
+    assert pairs[0].meeting_proposed_by == amara.id and pairs[0].meeting_agreed_at is not None
+    assert len(calendars) == 2, "the scan must see her calendar entries, or it proves nothing"
+
+    week.forget_amara()
+    amara, pairs, calendars = hers()
+    assert (amara.shift_pattern, amara.days_off, amara.every_weeks) == (None, "", 1)
+    assert [(p.meeting_at, p.meeting_proposed_by, p.meeting_agreed_at) for p in pairs] == [(None, None, None)]
+    assert calendars == []
+
+
 def test_what_is_left_of_her_row_cannot_single_her_out_on_a_small_site(tmp_path):
     week = Week(f"sqlite:///{tmp_path / 'corridor.db'}")
     week.live()

@@ -69,6 +69,9 @@ class Week:
         self.chat.send(ORGANISER, "admin channel here", name="Olivia Organiser")
         for person in [AMARA, *COLLEAGUES]:
             self.say(person, f"join {person.role} St Mary's")
+        # Her working week, kept until she changes it: personal data like the rest.
+        for words in ("shifts nights", "off mon tue", "every 2w"):
+            self.say(AMARA, words)
         # What an adapter keeps about her: a way back to her chat, tied to her row.
         StoredPlatformState(self.ctx, "console").put_many(
             [
@@ -81,6 +84,7 @@ class Week:
         )
         run_round(self.ctx)
         self.deliver()
+        self.agree_a_time(programme)
         self.clock.advance(days=3)
         self.jobs.followups()
         self.deliver()
@@ -94,6 +98,18 @@ class Week:
         self.say(AMARA, "status")
         self.clock.set(datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
         send_digest(self.ctx)
+        self.deliver()
+
+    def agree_a_time(self, programme: int) -> None:
+        """Amara proposes Wednesday's handover and her partner agrees: both get a calendar entry."""
+        everyone = {p.user_id: p for p in [AMARA, *COLLEAGUES]}
+        with self.ctx.uow() as uow:
+            user_of = {p.saved_id: p.user_id for p in uow.participants.list(programme)}
+            amara = next(pid for pid, user in user_of.items() if user == AMARA.user_id)
+            [pair] = [p for p in uow.pairs.for_participant(amara, 1)]
+        partner = everyone[user_of[pair.partner_of(amara)]]
+        for person in (AMARA, partner):
+            self.say(person, f"time {pair.saved_id} 2026-11-25T19:30")
         self.deliver()
 
     def forget_amara(self) -> str:

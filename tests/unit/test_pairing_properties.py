@@ -2,7 +2,8 @@
 
 A programme here has 1-4 sites, 0-25 clinicians and 0-10 managers (capacity 1-3), a
 random meeting history with ages inside and beyond the repeat window, random do-not-pair
-exclusions and a random set of people who sat out last round.
+exclusions and a random set of people who sat out last round; in most, some or all of them
+have declared working patterns, which pairing prefers last of all (rule 9).
 
 The optimality rules (as many pairs as possible, then as few repeats, then the oldest
 repeats, then as many same-site pairs) are checked against an exact reference:
@@ -24,7 +25,8 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
-from bot.pairing import Candidate, PairingInput, PairingResult, meeting_key, pair_round
+from bot.pairing import SHARED, Candidate, PairingInput, PairingResult, meeting_key, pair_round, pattern_score
+from bot.shifts import Pattern, pattern_fitting
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -64,16 +66,27 @@ CROSSED_SITES_NEEDLESSLY = PairingInput(
 
 
 # --- random programmes ------------------------------------------------------------------------
+PATTERNS = ["", *(p.value for p in Pattern)]
+FITTING = pattern_fitting()
+
+
 @st.composite
 def programmes(draw, *, constrained: bool = True) -> PairingInput:
     site = st.integers(0, draw(st.integers(1, 4)) - 1)
+    # Most programmes have some declared patterns; "" is someone who said nothing.
+    declared = draw(st.sampled_from([[""], ["", "days", "nights"], PATTERNS, PATTERNS[1:]]))
+    pattern = st.sampled_from(declared)
     managers = [
-        Candidate(i, draw(site), draw(st.integers(1, 3))) for i in MANAGER_IDS[: draw(st.integers(0, 10))]
+        Candidate(i, draw(site), draw(st.integers(1, 3)), draw(pattern))
+        for i in MANAGER_IDS[: draw(st.integers(0, 10))]
     ]
     slots = sum(m.capacity for m in managers)
     # Half the time about as many clinicians as slots: where pairing is tight, rules collide.
     balanced = st.integers(max(0, slots - 3), min(25, slots + 3))
-    clinicians = [Candidate(i, draw(site)) for i in CLINICIAN_IDS[: draw(st.integers(0, 25) | balanced)]]
+    clinicians = [
+        Candidate(i, draw(site), pattern=draw(pattern))
+        for i in CLINICIAN_IDS[: draw(st.integers(0, 25) | balanced)]
+    ]
     window = draw(st.integers(1, 6))
     history: dict[int, int] = {}
     exclusions: frozenset[int] = frozenset()
@@ -100,6 +113,7 @@ def programmes(draw, *, constrained: bool = True) -> PairingInput:
         repeat_window=window,
         exclusions=exclusions,
         sat_out_last=sat_out,
+        fitting=FITTING if declared != [""] else frozenset(),
     )
 
 
@@ -328,3 +342,91 @@ def test_the_reference_agrees_with_a_hand_count():
         repeat_window=4,
     )
     assert best_score(job) == Score(pairs=1, fewer_repeats=-1, older_repeats=-2, same_site=0)
+
+
+# --- rule 9: working patterns, where the rules before leave a choice ---------------------------
+def trades_that_would_help(job: PairingInput, pairs: list[tuple[int, int]]) -> list[tuple]:
+    """Every trade of partners between two pairs that the rules before 9 cannot tell apart from
+    the pairing made (both pairs fresh before and after, clinicians on one site, managers on
+    one site: same people, same slots, same counts) and that makes the patterns suit better."""
+    site = {p.id: p.site_id for p in job.clinicians + job.managers}
+    pattern = {p.id: p.pattern for p in job.clinicians + job.managers}
+
+    def fresh(c: int, m: int) -> bool:
+        return meeting_key(c, m) not in job.exclusions and not is_repeat(job, c, m)
+
+    def suits(c: int, m: int) -> int:
+        return pattern_score(pattern[c], pattern[m], job.fitting)
+
+    found = []
+    for i, (c1, m1) in enumerate(pairs):
+        for c2, m2 in pairs[i + 1 :]:
+            if site[c1] != site[c2] or site[m1] != site[m2]:
+                continue
+            if not (fresh(c1, m1) and fresh(c2, m2) and fresh(c1, m2) and fresh(c2, m1)):
+                continue
+            if suits(c1, m2) + suits(c2, m1) > suits(c1, m1) + suits(c2, m2):
+                found.append((c1, m1, c2, m2))
+    return found
+
+
+@SETTINGS
+@given(programmes())
+def test_no_trade_the_earlier_rules_allow_would_make_patterns_suit_better(job):
+    """Rule 9: wherever rules 1-8 leave two pairs free to trade partners, they already suit."""
+    assert trades_that_would_help(job, pair_round(job).pairs) == []
+
+
+def ward(clinicians: list[str], managers: list[str], **job) -> PairingInput:
+    return PairingInput(
+        clinicians=[Candidate(i, 0, pattern=p) for i, p in enumerate(clinicians, start=1)],
+        managers=[Candidate(100 + i, 0, pattern=p) for i, p in enumerate(managers, start=1)],
+        fitting=FITTING,
+        **{"seed": 0, **job},
+    )
+
+
+@given(st.integers(0, 2**32 - 1))
+def test_a_night_nurse_meets_the_night_manager_whatever_the_seed(seed):
+    job = ward(["days", "nights", "lates"], ["nights", "lates", "days"], seed=seed)
+    pattern = {c.id: c.pattern for c in job.clinicians + job.managers}
+    result = pair_round(job)
+    assert all(pattern[c] == pattern[m] for c, m in result.pairs) and result.shared_pattern == 3
+
+
+def test_a_shared_pattern_never_outweighs_an_avoidable_repeat():
+    # Nurse 2 on nights met the night manager last week: she meets the day manager instead.
+    job = ward(["days", "nights"], ["nights", "days"], rounds_since_met={meeting_key(2, 101): 1})
+    assert sorted(pair_round(job).pairs) == [(1, 101), (2, 102)]
+
+
+def test_a_shared_pattern_never_outweighs_a_shared_kitchen():
+    # The night manager works at the other site; the nurse on nights stays on her own.
+    job = PairingInput(
+        clinicians=[Candidate(1, 0, pattern="nights")],
+        managers=[Candidate(101, 1, pattern="nights"), Candidate(102, 0, pattern="days")],
+        seed=0,
+        fitting=FITTING,
+    )
+    assert pair_round(job).pairs == [(1, 102)]
+
+
+def test_a_shared_pattern_never_outweighs_sitting_out_last_round():
+    # Two day nurses, one day manager: the one who sat out last round is paired, pattern or not.
+    job = ward(["days", "nights"], ["days"], sat_out_last=frozenset({2}))
+    assert pair_round(job).pairs == [(2, 101)]
+
+
+def test_fitting_hours_are_preferred_when_nothing_is_shared():
+    # Nights fits lates (19:30-21:30 together) but not office hours.
+    job = ward(["nights", "office"], ["office", "lates"])
+    assert sorted(pair_round(job).pairs) == [(1, 102), (2, 101)]
+    assert pattern_score("nights", "lates", FITTING) == 1 and pattern_score("days", "days", FITTING) == SHARED
+
+
+def test_the_trade_check_sees_a_pairing_that_ignores_patterns():
+    """The rule 9 check itself: day nurse with the night manager and night nurse with the day
+    manager is one helpful trade away from both sharing a pattern."""
+    job = ward(["days", "nights"], ["nights", "days"])
+    assert trades_that_would_help(job, [(1, 101), (2, 102)]) == [(1, 101, 2, 102)]
+    assert trades_that_would_help(job, [(1, 102), (2, 101)]) == []
