@@ -13,8 +13,10 @@ from bot.errors import CorridorError
 from bot.messages import Button, Intent
 from bot.outcomes import record_outcome
 from bot.people import NOT_JOINED, find_sender, join, leave, pause, resume, set_capacity
+from bot.pulse import record_pulse
 from bot.results import DigestChannelSet, Forgotten
 from bot.rounds import run_round
+from bot.shadowing import record_shadowing
 from bot.stats import organiser_summary
 from bot.status import status_reply
 
@@ -63,6 +65,10 @@ def _dispatch(ctx: Context, sender: Sender, command: c.Command) -> Reply:
             return forget_me(ctx, sender, command)
         case c.RecordOutcome():
             return record_outcome(ctx, sender, command)
+        case c.AnswerPulse():
+            return record_pulse(ctx, sender, command)
+        case c.AnswerShadowing():
+            return record_shadowing(ctx, sender, command)
     if not is_organiser(ctx, sender):
         return Reply(NOT_ORGANISER, rejected=True)
     return _admin(ctx, sender, command)

@@ -7,9 +7,10 @@ its join and leave dates become the first of their month (the digest counts by m
 so past digests still add up), and capacity and pauses are cleared. The role stays: the
 pairs the counts are made of say who was the clinician and who the manager anyway.
 
-Messages that carried the person's details are deleted from the outbox, sent or not, and
-so is any platform state (a Teams conversation reference, a cached Slack group DM). The
-person's id and email go on the erasure register as keyed digests, so no import brings
+Their pulse answers and shadowing answers are deleted (a pair's shadowing offer stays, as
+anonymous as the pair). Messages that carried the person's details are deleted from the
+outbox, sent or not, and so is any platform state (a Teams conversation reference, a cached
+Slack group DM). The person's id and email go on the erasure register as keyed digests, so no import brings
 them back. The audit log keeps each organiser's change but no longer names the
 person. Copies already posted in Slack or Teams, and anything in logs, are beyond reach.
 """
@@ -32,6 +33,9 @@ def erase(uow: UnitOfWork, ctx: Context, person: Participant) -> int:
         uow.outbox.erase(message.saved_id)
         removed += 1
     uow.platform_state.delete_for(person.saved_id)
+    # Pulse and shadowing answers are about the person, not anonymous counts of pairs: they go.
+    uow.pulse.erase_for(person.saved_id)
+    uow.shadowing.erase_for(person.saved_id)
     # Organisers' changes named the person; the entries stay, the name goes.
     if person.display_name and person.display_name != ERASED_NAME:
         uow.audit.redact(person.programme_id, person.display_name, ERASED_NAME)

@@ -270,3 +270,45 @@ class AuditEntry:
     action: str
     detail: str
     id: int | None = None
+
+
+@dataclass
+class PulseAnswer:
+    """One pulse question put to one person in one wave ("baseline" or a quarter like "2026-Q4").
+
+    Written when the question is asked; ``answer`` stays None until they tap, and is "skip" when
+    they chose not to say. Kept per person so a later wave can be set beside their baseline;
+    erased with them."""
+
+    participant_id: int
+    wave: str
+    question: str
+    asked_at: datetime
+    answer: str | None = None
+    answered_at: datetime | None = None
+
+
+@dataclass
+class ShadowingOffer:
+    """A pair who both said "We met", asked whether each would shadow the other for an hour.
+
+    ``site_id`` is the pair's site when the offer was made, so counts by site survive a move or
+    an erasure. ``agreed_at`` is set when both said yes; ``check_sent_at`` when Corridor asked,
+    a month later, whether it happened."""
+
+    pair_id: int
+    site_id: int | None
+    offered_at: datetime
+    agreed_at: datetime | None = None
+    check_sent_at: datetime | None = None
+
+
+@dataclass
+class ShadowingAnswer:
+    """One person's answer about a shadowing offer: ``question`` is "offer" or "happened"."""
+
+    pair_id: int
+    participant_id: int
+    question: str
+    answer: str
+    answered_at: datetime

@@ -84,6 +84,8 @@ def test_the_unit_of_work_port_lists_every_repository_the_core_uses() -> None:
         "audit",
         "erasure_register",
         "seen_requests",
+        "pulse",
+        "shadowing",
     }
 
 
