@@ -314,7 +314,7 @@ def _outcome(rest: str) -> RecordOutcome:
 
 # Words only buttons send: never offered as a guess for a typo.
 BUTTON_WORDS = frozenset({"outcome", "pulse", "shadow"})
-_WAVE = re.compile(r"^(baseline|\d{4}-Q[1-4])$", re.ASCII)
+_WAVE = re.compile(r"^(baseline|\d{4}-q[1-4])$", re.ASCII)
 _CODE_WORD = re.compile(r"^[a-z0-9_]{1,20}$", re.ASCII)
 NOT_UNDERSTOOD = "That button was not understood; please use the buttons on the question."
 
