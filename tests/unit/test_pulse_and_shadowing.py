@@ -156,7 +156,9 @@ def test_both_say_we_met_both_accept_shadowing_and_a_month_later_are_asked(hospi
     hospital.chat.send("amara", f"outcome {pair.id} met")
     assert not hospital.store().shadowing_offers  # one "We met" is not both
     hospital.chat.send("ben", f"outcome {pair.id} met")
-    offers = [(who, lines) for who, lines in deliver(hospital) if lines[0] == "Shadow each other for an hour?"]
+    offers = [
+        (who, lines) for who, lines in deliver(hospital) if lines[0] == "Shadow each other for an hour?"
+    ]
     assert sorted(who for who, _ in offers) == ["Ben Hughes", "Dr Amara Okafor"]
     assert "shadowing Ben Hughes's working day" in " ".join(dict(offers)["Dr Amara Okafor"])
 
