@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from bot.evidence import QuarterEvidence, evidence_cells
 from bot.figures import MonthFigures
 from bot.suppression import Table, Visibility, decide
 
@@ -75,13 +76,34 @@ class Publication:
     at_most: list[tuple[str, str]] = field(default_factory=list)
     months: list[str] = field(default_factory=list)
     quarters: list[str] = field(default_factory=list)
+    # The pulse and shadowing (bot/evidence.py): no sum ties them to the participation counts, so
+    # they are decided as a table of their own, which keeps each decision small.
+    evidence_quarters: list[str] = field(default_factory=list)
+    evidence_keys: set[str] = field(default_factory=set)
+    _own_relations: dict[str, list[dict[str, int]]] = field(
+        default_factory=lambda: {"counts": [], "evidence": []}
+    )
 
-    def add(self, cells: Mapping[str, int], relations: Iterable[dict[str, int]]) -> None:
+    def add(
+        self, cells: Mapping[str, int], relations: Iterable[dict[str, int]], part: str = "counts"
+    ) -> None:
         """Decide new cells with everything already published held fixed."""
+        relations = list(relations)
         self.values.update(cells)
         self.relations.extend(relations)
-        table = Table(self.values, self.relations, self.at_most, dict(self.state))
-        self.state = decide(table)
+        self._own_relations[part].extend(relations)
+        keys = self.evidence_keys if part == "evidence" else self.values.keys() - self.evidence_keys
+        values = {key: self.values[key] for key in keys}
+        at_most = self.at_most if part == "counts" else []
+        settled = {key: self.state[key] for key in keys if key in self.state}
+        self.state.update(decide(Table(values, self._own_relations[part], at_most, settled)))
+
+    def add_evidence(self, evidence: QuarterEvidence) -> None:
+        before = self.evidence_quarters[-1] if self.evidence_quarters else None
+        cells, relations = evidence_cells(evidence, before, self.values)
+        self.evidence_keys |= cells.keys()
+        self.add(cells, relations, part="evidence")
+        self.evidence_quarters.append(evidence.quarter)
 
     def add_month(self, figures: MonthFigures) -> None:
         cells = month_cells(figures)
@@ -149,14 +171,20 @@ def quarter_cells(quarter: str, months: list[MonthFigures]) -> tuple[dict[str, i
     return cells, relations
 
 
-def publish(history: Iterable[MonthFigures]) -> Publication:
-    """Each month's digest in turn, and each quarter's board report when its last month is out."""
+def publish(
+    history: Iterable[MonthFigures], evidence: Mapping[str, QuarterEvidence] | None = None
+) -> Publication:
+    """Each month's digest in turn, and each quarter's board report when its last month is out,
+    with the quarter's pulse and shadowing where `evidence` has them."""
     publication = Publication()
     quarter: list[MonthFigures] = []
     for figures in history:
         publication.add_month(figures)
         quarter.append(figures)
         if figures.month.endswith(("-03", "-06", "-09", "-12")):
-            publication.add_quarter(quarter_of(figures.month), quarter)
+            name = quarter_of(figures.month)
+            publication.add_quarter(name, quarter)
+            if evidence and name in evidence:
+                publication.add_evidence(evidence[name])
             quarter = []
     return publication
