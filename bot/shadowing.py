@@ -54,7 +54,10 @@ def _tell_both(
         me = PersonCard.of(people[pid], sites)
         partner = people[pair.partner_of(pid)].display_name
         notice = _NOTICES[step](me, pair.saved_id, partner)
-        messages.append(to_one_person(programme_id, notice.topic, notice.kind, me, notice.to_payload(), now))
+        message = to_one_person(programme_id, notice.topic, notice.kind, me, notice.to_payload(), now)
+        # It names the partner too, so it goes if either of them asks to be forgotten.
+        message.mentions = list(pair.member_ids())
+        messages.append(message)
     uow.outbox.add_many_if_absent(messages)
 
 
