@@ -21,6 +21,7 @@ from bot.ports import UnitOfWork
 from bot.weeks import month_bounds
 
 BASELINE = "baseline"
+GROWN = "grown:"  # marks the never-printed count of baseline answers added since the last report
 WAVE = "wave"  # the quarter's own pulse
 # Answer -> the group it is counted in, per question, in the order boards read them.
 GROUPS: dict[str, dict[str, str]] = {
@@ -38,6 +39,9 @@ ROLES = (Role.CLINICIAN.value, Role.MANAGER.value)
 # Who answers each question: the leadership question is put to clinicians only.
 ANSWERED_BY = {q: ROLES if q != "leadership" else (Role.CLINICIAN.value,) for q in GROUPS}
 SHADOW_MEASURES = ("offered", "agreed", "done")
+# Counted role by role: the relationship, whose national figure is managers'. The rest are
+# counted for everyone together, which keeps the sums to protect few.
+BY_ROLE = ("relationship",)
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,10 @@ def pulse_cells(
     relations: list[dict[str, int]] = []
     for question, groups in GROUPS.items():
         parts = sorted(set(groups.values()))
-        roles = ANSWERED_BY[question]
+        roles = ANSWERED_BY[question] if question in BY_ROLE else ANSWERED_BY[question][:1]
+        if question not in BY_ROLE and len(ANSWERED_BY[question]) > 1:
+            _everyone(cells, relations, quarter, wave, question, groups, answers)
+            continue
         for role in roles:
             for part in parts:
                 cells[pulse_key(quarter, wave, question, part, role)] = sum(
@@ -110,13 +117,29 @@ def pulse_cells(
             relations.append(
                 {answered: 1, **{pulse_key(quarter, wave, question, p, role): -1 for p in parts}}
             )
-        if len(roles) == 1:
-            continue  # everyone's is the one role's: the same cells, not new ones
-        for part in [*parts, "answered"]:
-            total = pulse_key(quarter, wave, question, part)
-            cells[total] = sum(cells[pulse_key(quarter, wave, question, part, r)] for r in roles)
-            relations.append({total: 1, **{pulse_key(quarter, wave, question, part, r): -1 for r in roles}})
+        # No everyone-together counts beside the roles': each would add a sum to protect, and a
+        # board reads this question role by role anyway (the national figure is managers').
     return cells, relations
+
+
+def _everyone(
+    cells: dict[str, int],
+    relations: list[dict[str, int]],
+    quarter: str,
+    wave: str,
+    question: str,
+    groups: dict[str, str],
+    answers: Counter[tuple[str, str, str]],
+) -> None:
+    """A question counted over both roles together: its groups and how many answered."""
+    parts = sorted(set(groups.values()))
+    for part in parts:
+        cells[pulse_key(quarter, wave, question, part)] = sum(
+            n for (q, a, _), n in answers.items() if q == question and groups.get(a) == part
+        )
+    answered = pulse_key(quarter, wave, question, "answered")
+    cells[answered] = sum(cells[pulse_key(quarter, wave, question, p)] for p in parts)
+    relations.append({answered: 1, **{pulse_key(quarter, wave, question, p): -1 for p in parts}})
 
 
 def evidence_cells(
@@ -133,7 +156,7 @@ def evidence_cells(
         # count too, and must stay as hidden as any other, so it is a cell of its own.
         for key in [k for k in cells if "|pulse:baseline:" in k]:
             name = key.split("|", 1)[1]
-            grown = f"{q}|grown:{name}"
+            grown = f"{q}|{GROWN}{name}"
             earlier = f"{before}|{name}"
             cells[grown] = cells[key] - earlier_values.get(earlier, 0)
             relations.append({key: 1, earlier: -1, grown: -1})

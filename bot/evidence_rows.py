@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.evidence import (
     BASELINE,
+    BY_ROLE,
     NATIONAL,
     OWN_MEASURES,
     ROLES,
@@ -49,9 +50,9 @@ def percent(published: Publication, part: str, whole: str) -> str:
     return f"{100 * published.values[part] / published.values[whole]:.0f}%"
 
 
-def _share(published: Publication, quarter: str, wave: str, question: str, groups: tuple[str, ...]) -> str:
-    (group,) = groups
-    role = None if question != "leadership" else "clinician"
+def _share(
+    published: Publication, quarter: str, wave: str, question: str, group: str, role: str | None
+) -> str:
     return percent(
         published,
         pulse_key(quarter, wave, question, group, role),
@@ -60,54 +61,49 @@ def _share(published: Publication, quarter: str, wave: str, question: str, group
 
 
 def pulse_rows(published: Publication, quarter: str) -> list[list[str]]:
-    """[measure, this quarter, baseline, national survey] for each measure a board reads."""
+    """[measure, this quarter, baseline, national survey] for each measure a board reads. The
+    relationship is shown role by role: the national survey asked managers."""
     if quarter not in published.evidence_quarters:
         return []
     rows = []
     for national in NATIONAL:
+        (group,) = national.groups
+        if national.question in BY_ROLE:
+            for role in reversed(ROLES):  # managers first, beside the managers' survey
+                rows.append(
+                    [
+                        f"{role.capitalize()}s: {national.label[0].lower()}{national.label[1:]}",
+                        *(
+                            _share(published, quarter, w, national.question, group, role)
+                            for w in (WAVE, BASELINE)
+                        ),
+                        f"{national.percent}%" if role == "manager" else "",
+                    ]
+                )
+            continue
         rows.append(
             [
                 national.label,
-                _share(published, quarter, WAVE, national.question, national.groups),
-                _share(published, quarter, BASELINE, national.question, national.groups),
+                *(_share(published, quarter, w, national.question, group, None) for w in (WAVE, BASELINE)),
                 f"{national.percent}%",
             ]
         )
     for label, question, group in OWN_MEASURES:
+        who = "clinician" if question == "leadership" else None
+        rows.append(
+            [label, *(_share(published, quarter, w, question, group, who) for w in (WAVE, BASELINE)), ""]
+        )
+    for role in reversed(ROLES):
         rows.append(
             [
-                label,
-                _share(published, quarter, WAVE, question, (group,)),
-                _share(published, quarter, BASELINE, question, (group,)),
-                "not asked",
+                f"{role.capitalize()}s who answered the relationship question",
+                *(
+                    published.text(pulse_key(quarter, w, "relationship", "answered", role))
+                    for w in (WAVE, BASELINE)
+                ),
+                "",
             ]
         )
-    rows.append(
-        [
-            "People who answered the relationship question",
-            published.text(pulse_key(quarter, WAVE, "relationship", "answered")),
-            published.text(pulse_key(quarter, BASELINE, "relationship", "answered")),
-            "",
-        ]
-    )
-    return rows
-
-
-def pulse_by_role(published: Publication, quarter: str) -> list[list[str]]:
-    """[role, tension or tolerance this quarter, at baseline]: the national figure is managers'."""
-    if quarter not in published.evidence_quarters:
-        return []
-    rows = []
-    for role in ROLES:
-        shares = [
-            percent(
-                published,
-                pulse_key(quarter, wave, "relationship", "tension_or_tolerance", role),
-                pulse_key(quarter, wave, "relationship", "answered", role),
-            )
-            for wave in (WAVE, BASELINE)
-        ]
-        rows.append([f"{role.capitalize()}s", *shares])
     return rows
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from bot.evidence import QuarterEvidence, evidence_cells
+from bot.evidence import GROWN, QuarterEvidence, evidence_cells
 from bot.figures import MonthFigures
+from bot.suppression import SMALL as SMALL_COUNT
 from bot.suppression import Table, Visibility, decide
 
 SMALL_TEXT = "fewer than 5"
@@ -92,16 +93,28 @@ class Publication:
         self.values.update(cells)
         self.relations.extend(relations)
         self._own_relations[part].extend(relations)
-        keys = self.evidence_keys if part == "evidence" else self.values.keys() - self.evidence_keys
+        if part == "evidence":
+            # Each question's counts (and each shadowing measure's) are tied only to each other,
+            # so each group of tied counts is decided alone: much faster, and the same answer.
+            for keys, tied in components(cells.keys(), self._own_relations[part]):
+                values = {key: self.values[key] for key in keys}
+                settled = {key: self.state[key] for key in keys if key in self.state}
+                self.state.update(decide(Table(values, tied, [], settled)))
+            return
+        keys = self.values.keys() - self.evidence_keys
         values = {key: self.values[key] for key in keys}
-        at_most = self.at_most if part == "counts" else []
         settled = {key: self.state[key] for key in keys if key in self.state}
-        self.state.update(decide(Table(values, self._own_relations[part], at_most, settled)))
+        self.state.update(decide(Table(values, self._own_relations[part], self.at_most, settled)))
 
     def add_evidence(self, evidence: QuarterEvidence) -> None:
         before = self.evidence_quarters[-1] if self.evidence_quarters else None
         cells, relations = evidence_cells(evidence, before, self.values)
         self.evidence_keys |= cells.keys()
+        # How much the baseline grew is never printed: a reader knows it only by subtracting two
+        # reports. So it starts as unknown, unless it is small, when it must stay underivable.
+        for key, value in cells.items():
+            if GROWN in key and not 0 < value < SMALL_COUNT:
+                self.state[key] = Visibility.WITHHELD
         self.add(cells, relations, part="evidence")
         self.evidence_quarters.append(evidence.quarter)
 
@@ -141,6 +154,37 @@ class Publication:
     def drawn(self, key: str) -> int | None:
         """The value to draw on a chart, or None where it is hidden."""
         return self.values[key] if self.shows(key) else None
+
+
+def components(
+    new: Iterable[str], relations: list[dict[str, int]]
+) -> list[tuple[set[str], list[dict[str, int]]]]:
+    """The groups of keys that sums tie together (through any chain of sums), each with its sums,
+    for the groups holding a new key."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for relation in relations:
+        first, *rest = relation
+        for key in rest:
+            parent[root(key)] = root(first)
+    wanted = {root(key) for key in new}
+    groups: dict[str, tuple[set[str], list[dict[str, int]]]] = {}
+    for key in list(parent):
+        if root(key) in wanted:
+            groups.setdefault(root(key), (set(), []))[0].add(key)
+    for key in new:
+        groups.setdefault(root(key), (set(), []))[0].add(key)
+    for relation in relations:
+        group = groups.get(root(next(iter(relation))))
+        if group is not None:
+            group[1].append(relation)
+    return list(groups.values())
 
 
 QUARTER_SUMS = ("pairs", "confirmed", "answered", "joiners", "leavers", "sit_outs")

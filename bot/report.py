@@ -14,7 +14,6 @@ from bot.context import Context, default_programme
 from bot.digest import NOT_RUNNING, month_name, programme_history, share
 from bot.evidence_rows import (
     evidence_by_quarter,
-    pulse_by_role,
     pulse_rows,
     shadowing_by_site,
     shadowing_rows,
@@ -68,7 +67,6 @@ class BoardReport:
     charts: list[ChartFigures] = field(default_factory=list)
     method: list[str] = field(default_factory=lambda: list(METHOD))
     pulse: list[list[str]] = field(default_factory=list)  # [measure, this quarter, baseline, national]
-    pulse_by_role: list[list[str]] = field(default_factory=list)  # [role, this quarter, baseline]
     shadowing: list[list[str]] = field(default_factory=list)  # [label, value]
     shadowing_by_site: list[list[str]] = field(default_factory=list)  # [site, offered, agreed, done]
 
@@ -81,8 +79,6 @@ class BoardReport:
         if self.pulse:
             lines += ["Relationship pulse (this quarter / at baseline / national survey):"]
             lines += [f"  {label}: {' / '.join(v for v in rest if v)}" for label, *rest in self.pulse]
-            lines += ["Tension or tolerance, by role (this quarter / at baseline):"]
-            lines += [f"  {r}: {' / '.join(rest)}" for r, *rest in self.pulse_by_role]
         if self.shadowing:
             lines += ["Shadowing:"] + [f"  {label}: {value}" for label, value in self.shadowing]
             lines += ["Shadowing by site (offered / agreed / done):"]
@@ -110,7 +106,6 @@ def board_report(ctx: Context, quarter: str) -> BoardReport:
         _by_role(published, last),
         [_meetings_chart(programme.name, published), _people_chart(programme.name, published)],
         pulse=pulse_rows(published, quarter),
-        pulse_by_role=pulse_by_role(published, quarter),
         shadowing=shadowing_rows(published, quarter),
         shadowing_by_site=shadowing_by_site(published, quarter),
     )

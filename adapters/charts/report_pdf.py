@@ -55,8 +55,6 @@ def _figures_page(figure: Any, report: BoardReport) -> None:
         writer.heading("Relationship pulse: this quarter / at baseline / national survey of managers")
         for label, now, then, national in report.pulse:
             writer.pair(label, " / ".join(v for v in (now, then, national) if v), size=8.5)
-        for role, now, then in report.pulse_by_role:
-            writer.pair(f"{role}: tension or tolerance", f"{now} / {then}", size=8.5)
     if report.shadowing:
         writer.heading("Shadowing (paired learning)")
         for label, value in report.shadowing:
