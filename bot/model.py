@@ -312,3 +312,17 @@ class ShadowingAnswer:
     question: str
     answer: str
     answered_at: datetime
+
+
+@dataclass
+class RoundsTally:
+    """What some rounds came to, added up where the rows are (the digest reads a year of these).
+
+    ``by_site`` counts pairs and pairs with a "We met" under the site of the place they were sent
+    to, or the clinician's site where there was none; ``reasons`` only of pairs that did not meet."""
+
+    by_site: dict[int | None, tuple[int, int]] = field(default_factory=dict)
+    answered: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    places: dict[int, int] = field(default_factory=dict)
+    sit_outs_by_role: dict[str, int] = field(default_factory=dict)

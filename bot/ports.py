@@ -25,6 +25,7 @@ from bot.model import (
     Programme,
     PulseAnswer,
     Round,
+    RoundsTally,
     ShadowingAnswer,
     ShadowingOffer,
     SignInToken,
@@ -112,6 +113,9 @@ class PairRepository(Protocol):
 
     def for_participant(self, participant_id: int, limit: int) -> list[Pair]:
         """Newest first."""
+
+    def tally(self, round_ids: Sequence[int]) -> RoundsTally:
+        """The rounds' pairs, meetings, answers, reasons, places and sit-outs, as counts."""
 
     def awaiting_followup(self, round_ids: Sequence[int], intro_before: datetime) -> list[Pair]:
         """Pairs made before the cutoff, not yet followed up, with no outcome from anyone."""

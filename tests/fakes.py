@@ -22,12 +22,14 @@ from bot.model import (
     OutboxMessage,
     OutboxStatus,
     Outcome,
+    OutcomeKind,
     Pair,
     Participant,
     Place,
     Programme,
     PulseAnswer,
     Round,
+    RoundsTally,
     ShadowingAnswer,
     ShadowingOffer,
     SignInToken,
@@ -257,6 +259,28 @@ class FakePairs(_Repo):
         weeks = {r.id: r.week for r in self.s.rounds.values()}
         mine = [p for p in self.s.pairs.values() if participant_id in p.member_ids()]
         return sorted(mine, key=lambda p: (weeks[p.round_id], p.id), reverse=True)[:limit]
+
+    def tally(self, round_ids):
+        found = RoundsTally()
+        chosen = [p for p in self.s.pairs.values() if p.round_id in set(round_ids)]
+        said = [o for o in self.s.outcomes.values() if o.pair_id in {p.id for p in chosen}]
+        met = {o.pair_id for o in said if o.kind is OutcomeKind.MET}
+        for pair in chosen:
+            place = self.s.places.get(pair.place_id) if pair.place_id is not None else None
+            site = place.site_id if place is not None else self.s.participants[pair.clinician_id].site_id
+            pairs_there, confirmed = found.by_site.get(site, (0, 0))
+            found.by_site[site] = (pairs_there + 1, confirmed + (pair.id in met))
+            if pair.place_id is not None:
+                found.places[pair.place_id] = found.places.get(pair.place_id, 0) + 1
+        found.answered = len(said)
+        for o in said:
+            if o.reason is not None and o.pair_id not in met:
+                found.reasons[o.reason.value] = found.reasons.get(o.reason.value, 0) + 1
+        for sit_out in self.s.sit_outs:
+            if sit_out.round_id in set(round_ids):
+                role = self.s.participants[sit_out.participant_id].role.value
+                found.sit_outs_by_role[role] = found.sit_outs_by_role.get(role, 0) + 1
+        return found
 
     def awaiting_followup(self, round_ids, intro_before):
         answered = {pair_id for pair_id, _ in self.s.outcomes}

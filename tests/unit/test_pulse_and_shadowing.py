@@ -37,7 +37,7 @@ def buttons(hospital, user: str, title: str) -> list[tuple[str, str]]:
     notices = [
         Notice.from_payload(m.payload)
         for m in hospital.outbox("notice")
-        if m.mentions == [person.id] and m.payload["title"] == title
+        if m.payload["recipient"]["participant_id"] == person.id and m.payload["title"] == title
     ]
     return [(b.label, b.command) for b in notices[-1].buttons]
 
