@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from bench.persist import enrol, fresh_postgres
 from bench.slack_common import machine
@@ -157,6 +157,11 @@ def history(ctx: Any) -> int:
         written += _write(connection, shadowing_offers, iter(offer_rows))
         written += _write(connection, shadowing_answers, iter(answer_rows))
         written += _write(connection, pulse_answers, _pulse(people))
+    if engine.dialect.name == "postgresql":
+        # A live database has planner statistics (autovacuum analyses tables as they grow); a
+        # table filled a second ago has none, and PostgreSQL then plans nested loops over millions.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("ANALYZE"))
     return written + len(round_rows)
 
 

@@ -47,28 +47,27 @@ class ProgrammeHistory:
     def __init__(self, uow: UnitOfWork, programme: Programme):
         self.uow = uow
         self.programme = programme
-        self.people = uow.participants.list(programme.saved_id)
         self.sites = uow.sites.list(programme.saved_id)
         listed = uow.places.list(programme.saved_id)
         self.places = {p.saved_id: p.name for p in listed}
-        self._place_site = {p.saved_id: p.site_id for p in listed}
-        self._role = {p.saved_id: p.role for p in self.people}
-        self._site_of = {p.saved_id: p.site_id for p in self.people}
         self._site_name = {s.saved_id: s.name for s in self.sites}
-        # (role, month joined) and (role, month joined or None, month left): all the months need.
+        # (role, month joined) and (role, month joined or None, month left): all the months need,
+        # read as three columns rather than everyone's whole row.
         self._joined: Counter[tuple[Role, str]] = Counter()
         self._left: Counter[tuple[Role, str | None, str]] = Counter()
-        for person in self.people:
-            joined = month_of(person.joined_at.date()) if person.joined_at is not None else None
+        self._first: str | None = None
+        for role_name, joined_at, left_at in uow.participants.comings_and_goings(programme.saved_id):
+            role = Role(role_name)
+            joined = month_of(joined_at.date()) if joined_at is not None else None
             if joined is not None:
-                self._joined[(person.role, joined)] += 1
-            if person.left_at is not None:
-                self._left[(person.role, joined, month_of(person.left_at.date()))] += 1
+                self._joined[(role, joined)] += 1
+                self._first = joined if self._first is None else min(self._first, joined)
+            if left_at is not None:
+                self._left[(role, joined, month_of(left_at.date()))] += 1
 
     def launch_month(self) -> str | None:
         """The month the first person joined: the programme was not running before it."""
-        joined = [p.joined_at for p in self.people if p.joined_at is not None]
-        return month_of(min(joined).date()) if joined else None
+        return self._first
 
     def site_names(self, month: str) -> list[str]:
         """Sites open that month: a site retired since still counts for the months it ran."""

@@ -184,6 +184,9 @@ class FakeParticipants(_Repo):
     def save(self, participant):
         self.s.participants[participant.id] = participant
 
+    def comings_and_goings(self, programme_id):
+        return [(p.role.value, p.joined_at, p.left_at) for p in self.list(programme_id)]
+
     def get_many(self, ids: Iterable[int]):
         return {i: self.s.participants[i] for i in ids if i in self.s.participants}
 
