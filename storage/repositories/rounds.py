@@ -141,20 +141,16 @@ class SqlPairRepository:
         if not round_ids:
             return found
         ids = list(round_ids)
-        met = (
-            select(outcomes.c.pair_id)
-            .join(pairs, pairs.c.id == outcomes.c.pair_id)
-            .where(pairs.c.round_id.in_(ids), outcomes.c.kind == OutcomeKind.MET.value)
-            .distinct()
-            .subquery()
-        )
+        # Per pair, an index lookup on outcomes' primary key (pair_id first): no DISTINCT over them all.
+        said = outcomes.alias("said")
+        met = exists().where(said.c.pair_id == pairs.c.id, said.c.kind == OutcomeKind.MET.value)
         site = func.coalesce(places.c.site_id, participants.c.site_id)
         by_site = (
-            select(site, func.count(), func.sum(case((met.c.pair_id.is_not(None), 1), else_=0)))
+            select(site, func.count(), func.sum(case((met, 1), else_=0)))
             .select_from(
-                pairs.outerjoin(places, places.c.id == pairs.c.place_id)
-                .join(participants, participants.c.id == pairs.c.clinician_id)
-                .outerjoin(met, met.c.pair_id == pairs.c.id)
+                pairs.outerjoin(places, places.c.id == pairs.c.place_id).join(
+                    participants, participants.c.id == pairs.c.clinician_id
+                )
             )
             .where(pairs.c.round_id.in_(ids))
             .group_by(site)
@@ -166,12 +162,8 @@ class SqlPairRepository:
         found.answered = self._session.execute(answers.where(pairs.c.round_id.in_(ids))).scalar_one()
         reasons = (
             select(outcomes.c.reason, func.count())
-            .select_from(
-                outcomes.join(pairs, pairs.c.id == outcomes.c.pair_id).outerjoin(
-                    met, met.c.pair_id == pairs.c.id
-                )
-            )
-            .where(pairs.c.round_id.in_(ids), outcomes.c.reason.is_not(None), met.c.pair_id.is_(None))
+            .select_from(outcomes.join(pairs, pairs.c.id == outcomes.c.pair_id))
+            .where(pairs.c.round_id.in_(ids), outcomes.c.reason.is_not(None), ~met)
             .group_by(outcomes.c.reason)
         )
         found.reasons = dict(self._session.execute(reasons).tuples().all())

@@ -218,7 +218,9 @@ def test_no_hidden_pulse_or_shadowing_count_can_be_worked_out_from_the_reports_s
     publication = publish(history, quarters)
     assert publication.evidence_quarters == ["2026-Q3", "2026-Q4"]
     # How much the baseline grew is never printed; only when it is small is it a secret.
-    secrets = [k for k in publication.evidence_keys if "|grown:" not in k or 0 < publication.values[k] < SMALL]
+    secrets = [
+        k for k in publication.evidence_keys if "|grown:" not in k or 0 < publication.values[k] < SMALL
+    ]
     found = derivable(publication, sorted(secrets))
     assert found == [], {key: publication.state[key] for key in found}
     for key in publication.evidence_keys - {k for k in publication.evidence_keys if "|grown:" in k}:
