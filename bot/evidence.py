@@ -174,27 +174,36 @@ def evidence_cells(
     return cells, relations
 
 
-def read_evidence(
-    uow: UnitOfWork, programme: Programme, quarter: str, sites: list[Site], open_sites: list[str]
-) -> QuarterEvidence:
-    """The quarter's pulse and shadowing counts, added up by the database; `open_sites` are shown
-    by name even with nothing to count."""
+def quarter_bounds(quarter: str) -> tuple[datetime, datetime]:
     year, number = (int(part) for part in quarter.split("-Q"))
-    first = f"{year}-{3 * number - 2:02d}"
-    last = f"{year}-{3 * number:02d}"
-    start = datetime.combine(month_bounds(first)[0], datetime.min.time(), UTC)
-    end = datetime.combine(month_bounds(last)[1], datetime.min.time(), UTC)
-    evidence = QuarterEvidence(quarter)
-    for wave, question, answer, role, count in uow.pulse.tally(programme.saved_id, end):
+    start = datetime.combine(month_bounds(f"{year}-{3 * number - 2:02d}")[0], datetime.min.time(), UTC)
+    end = datetime.combine(month_bounds(f"{year}-{3 * number:02d}")[1], datetime.min.time(), UTC)
+    return start, end
+
+
+def read_evidence(
+    uow: UnitOfWork, programme: Programme, quarters: dict[str, list[str]], sites: list[Site]
+) -> dict[str, QuarterEvidence]:
+    """Each quarter's pulse and shadowing counts (quarters oldest first, each with the sites to show
+    by name even with nothing to count), added up by the database: the pulse in one pass."""
+    found = {quarter: QuarterEvidence(quarter) for quarter in quarters}
+    order = list(quarters)
+    ends = [quarter_bounds(quarter)[1] for quarter in order]
+    for wave, question, answer, role, period, count in uow.pulse.tally(programme.saved_id, ends):
         if wave == BASELINE:
-            evidence.baseline[(question, answer, role)] += count
-        elif wave == quarter:
-            evidence.wave[(question, answer, role)] += count
+            for quarter in order[period:]:  # the baseline as it stood at each later quarter's end too
+                found[quarter].baseline[(question, answer, role)] += count
+        elif wave == order[period]:
+            found[wave].wave[(question, answer, role)] += count
     names = {s.saved_id: s.name for s in sites}
-    for measure, site_id, role, count in uow.shadowing.tally(programme.saved_id, start, end):
-        site = names.get(site_id, UNKNOWN_SITE) if site_id is not None else ""
-        if measure != "yes" and site in ("", ERASED_NAME):
-            site = UNKNOWN_SITE
-        evidence.shadow[(measure, site, role)] += count
-    evidence.sites = sorted(set(open_sites) | {s for (m, s, _) in evidence.shadow if m != "yes"})
-    return evidence
+    for quarter, open_sites in quarters.items():
+        evidence = found[quarter]
+        for measure, site_id, role, count in uow.shadowing.tally(
+            programme.saved_id, *quarter_bounds(quarter)
+        ):
+            site = names.get(site_id, UNKNOWN_SITE) if site_id is not None else ""
+            if measure != "yes" and site in ("", ERASED_NAME):
+                site = UNKNOWN_SITE
+            evidence.shadow[(measure, site, role)] += count
+        evidence.sites = sorted(set(open_sites) | {s for (m, s, _) in evidence.shadow if m != "yes"})
+    return found

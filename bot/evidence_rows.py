@@ -33,12 +33,8 @@ def evidence_by_quarter(
 ) -> dict[str, QuarterEvidence]:
     """Each quarter that ended within `months`, read from the database (a few grouped queries each)."""
     ended = [m for m in months if m.endswith(("-03", "-06", "-09", "-12"))]
-    return {
-        quarter_of(month): read_evidence(
-            uow, programme, quarter_of(month), history.sites, history.site_names(month)
-        )
-        for month in ended
-    }
+    quarters = {quarter_of(month): history.site_names(month) for month in ended}
+    return read_evidence(uow, programme, quarters, history.sites)
 
 
 def percent(published: Publication, part: str, whole: str) -> str:

@@ -99,7 +99,8 @@ class Publication:
             for keys, tied in components(cells.keys(), self._own_relations[part]):
                 values = {key: self.values[key] for key in keys}
                 settled = {key: self.state[key] for key in keys if key in self.state}
-                self.state.update(decide(Table(values, tied, [], settled)))
+                harmless = frozenset(k for k in keys if GROWN in k and not 0 < self.values[k] < SMALL_COUNT)
+                self.state.update(decide(Table(values, tied, [], settled, harmless)))
             return
         keys = self.values.keys() - self.evidence_keys
         values = {key: self.values[key] for key in keys}
@@ -111,7 +112,7 @@ class Publication:
         cells, relations = evidence_cells(evidence, before, self.values)
         self.evidence_keys |= cells.keys()
         # How much the baseline grew is never printed: a reader knows it only by subtracting two
-        # reports. So it starts as unknown, unless it is small, when it must stay underivable.
+        # reports. So it starts as unknown, and only when it is small must it stay underivable.
         for key, value in cells.items():
             if GROWN in key and not 0 < value < SMALL_COUNT:
                 self.state[key] = Visibility.WITHHELD

@@ -519,12 +519,15 @@ class FakePulse(_Repo):
     def for_participant(self, participant_id):
         return [replace(a) for a in self.s.pulse.values() if a.participant_id == participant_id]
 
-    def tally(self, programme_id, answered_before):
-        counted: dict[tuple[str, str, str, str], int] = {}
+    def tally(self, programme_id, ends):
+        counted: dict[tuple[str, str, str, str, int], int] = {}
         for a in self.for_programme(programme_id):
-            if a.answer in (None, "skip") or a.answered_at is None or a.answered_at >= answered_before:
+            if a.answer in (None, "skip") or a.answered_at is None:
                 continue
-            key = (a.wave, a.question, a.answer, self.s.participants[a.participant_id].role.value)
+            period = next((i for i, end in enumerate(ends) if a.answered_at < end), None)
+            if period is None:
+                continue
+            key = (a.wave, a.question, a.answer, self.s.participants[a.participant_id].role.value, period)
             counted[key] = counted.get(key, 0) + 1
         return [(*key, n) for key, n in counted.items()]
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, func, select, update
+from sqlalchemy import Row, case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.model import PulseAnswer, ShadowingAnswer, ShadowingOffer
@@ -77,20 +78,24 @@ class SqlPulseRepository:
         query = select(pulse_answers).where(pulse_answers.c.participant_id == participant_id)
         return [_pulse(row) for row in self._session.execute(query)]
 
-    def tally(self, programme_id: int, answered_before: datetime) -> list[tuple[str, str, str, str, int]]:
+    def tally(self, programme_id: int, ends: Sequence[datetime]) -> list[tuple[str, str, str, str, int, int]]:
         p = pulse_answers.c
+        if not ends:
+            return []
+        # One pass over the answers for every period: period i is [ends[i-1], ends[i]).
+        period = case(*((p.answered_at < end, index) for index, end in enumerate(ends)))
         query = (
-            select(p.wave, p.question, p.answer, participants.c.role, func.count())
+            select(p.wave, p.question, p.answer, participants.c.role, period, func.count())
             .join(participants, participants.c.id == p.participant_id)
             .where(
                 participants.c.programme_id == programme_id,
-                p.answered_at < answered_before,
+                p.answered_at < max(ends),
                 p.answer.is_not(None),
                 p.answer != "skip",
             )
-            .group_by(p.wave, p.question, p.answer, participants.c.role)
+            .group_by(p.wave, p.question, p.answer, participants.c.role, period)
         )
-        return [(w, q, a, r, n) for w, q, a, r, n in self._session.execute(query)]
+        return [(w, q, a, r, i, n) for w, q, a, r, i, n in self._session.execute(query)]
 
     def erase_for(self, participant_id: int) -> int:
         result = self._session.execute(

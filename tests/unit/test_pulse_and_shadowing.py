@@ -194,3 +194,41 @@ def test_no_thanks_from_one_person_means_nobody_is_told_to_agree_a_date(hospital
     assert hospital.chat.send("ben", f"shadow {pair.id} offer no").startswith("No problem")
     assert hospital.store().shadowing_offers[pair.id].agreed_at is None
     assert "wasn't put to you" in hospital.chat.send("amara", f"shadow {pair.id} happened yes")
+
+
+def test_the_board_report_sets_the_pulse_beside_the_baseline_and_the_national_survey(hospital):
+    from bot.report import board_report
+
+    hospital.clock.set(datetime(2026, 10, 5, 10, 15, tzinfo=UTC))
+    managers = [f"m{i}" for i in range(15)]
+    for user in managers:
+        hospital.join(user, "manager")
+    send_pulse(hospital.ctx)
+    for user in managers[:10]:  # ten of fifteen say tension; five a partnership
+        hospital.chat.send(user, "pulse baseline relationship tension")
+    for user in managers[10:]:
+        hospital.chat.send(user, "pulse baseline relationship partnership")
+    for _ in range(3):  # the rest of the baseline, a question a week, left unanswered
+        hospital.clock.advance(days=7)
+        send_pulse(hospital.ctx)
+    hospital.clock.set(datetime(2027, 1, 11, 10, 15, tzinfo=UTC))
+    send_pulse(hospital.ctx)  # the 2027-Q1 wave: after the quarter the report covers
+    for user in managers:
+        hospital.chat.send(user, "pulse 2027-Q1 relationship unresolved")
+
+    report = board_report(hospital.ctx, "2026-Q4")
+    rows = {label: rest for label, *rest in report.pulse}
+    tension = "Managers: a partnership with areas of tension, or tolerance with frequent tensions"
+    assert rows[tension] == ["no answers", "67%", "74%"]  # this quarter had no wave of its own
+    assert rows["Managers who answered the relationship question"][:2] == ["none", "15"]
+    assert rows["Clinicians who answered the relationship question"][:2] == ["none", "none"]
+    assert "Relationship pulse (this quarter / at baseline / national survey):" in report.lines()
+    assert ["Shadowing offers made (pairs who both said 'We met')", "none"] in report.shadowing
+
+    later = {label: rest for label, *rest in board_report(hospital.ctx, "2027-Q1").pulse}
+    assert later["Managers: persistent and unresolved tensions"] == ["100%", "0%", "14%"]
+
+    # Two small counts (one partnership) are hidden, and so is enough else that 1 cannot be found.
+    hospital.chat.send("m10", "pulse 2027-Q1 relationship partnership")
+    later = {label: rest for label, *rest in board_report(hospital.ctx, "2027-Q1").pulse}
+    assert later["Managers: persistent and unresolved tensions"][0] == "not shown (small numbers)"
