@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -217,7 +217,7 @@ class SqlParticipantRepository:
         with conflicts_as(self._session, conflict):
             self._session.execute(statement)
 
-    def comings_and_goings(self, programme_id: int) -> list[tuple[str, datetime | None, datetime | None]]:
+    def comings_and_goings(self, programme_id: int) -> Sequence[tuple[str, datetime | None, datetime | None]]:
         query = select(participants.c.role, participants.c.joined_at, participants.c.left_at).where(
             participants.c.programme_id == programme_id
         )
