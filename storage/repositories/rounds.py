@@ -166,20 +166,20 @@ class SqlPairRepository:
             .where(pairs.c.round_id.in_(ids), outcomes.c.reason.is_not(None), ~met)
             .group_by(outcomes.c.reason)
         )
-        found.reasons = dict(self._session.execute(reasons).tuples().all())
+        found.reasons = {key: count for key, count in self._session.execute(reasons)}
         used = (
             select(pairs.c.place_id, func.count())
             .where(pairs.c.round_id.in_(ids), pairs.c.place_id.is_not(None))
             .group_by(pairs.c.place_id)
         )
-        found.places = dict(self._session.execute(used).tuples().all())
+        found.places = {key: count for key, count in self._session.execute(used)}
         sat = (
             select(participants.c.role, func.count())
             .select_from(sit_outs.join(participants, participants.c.id == sit_outs.c.participant_id))
             .where(sit_outs.c.round_id.in_(ids))
             .group_by(participants.c.role)
         )
-        found.sit_outs_by_role = dict(self._session.execute(sat).tuples().all())
+        found.sit_outs_by_role = {key: count for key, count in self._session.execute(sat)}
         return found
 
     def meetings(self, round_ids: Sequence[int]) -> list[tuple[int, int, int]]:
