@@ -14,8 +14,10 @@ from bot.meeting_times import pick_time
 from bot.messages import Button, Intent
 from bot.outcomes import record_outcome
 from bot.people import NOT_JOINED, find_sender, join, leave, pause, resume, set_capacity
+from bot.pulse import record_pulse
 from bot.results import DigestChannelSet, Forgotten
 from bot.rounds import run_round
+from bot.shadowing import record_shadowing
 from bot.stats import organiser_summary
 from bot.status import status_reply
 from bot.working_patterns import set_days_off, set_every, set_shifts
@@ -73,6 +75,10 @@ def _dispatch(ctx: Context, sender: Sender, command: c.Command) -> Reply:
             return set_every(ctx, sender, command)
         case c.PickTime():
             return pick_time(ctx, sender, command)
+        case c.AnswerPulse():
+            return record_pulse(ctx, sender, command)
+        case c.AnswerShadowing():
+            return record_shadowing(ctx, sender, command)
     if not is_organiser(ctx, sender):
         return Reply(NOT_ORGANISER, rejected=True)
     return _admin(ctx, sender, command)

@@ -108,6 +108,20 @@ class PickTime:
 
 
 @dataclass(frozen=True)
+class AnswerPulse:
+    wave: str
+    question: str
+    answer: str | None  # None: skipped
+
+
+@dataclass(frozen=True)
+class AnswerShadowing:
+    pair_id: int
+    question: str  # "offer" or "happened"
+    answer: str  # "yes" or "no"
+
+
+@dataclass(frozen=True)
 class AdminRoundNow:
     pass
 
@@ -147,6 +161,8 @@ Command = (
     | DaysOff
     | Every
     | PickTime
+    | AnswerPulse
+    | AnswerShadowing
     | AdminRoundNow
     | AdminDigestNow
     | AdminStats
@@ -194,6 +210,8 @@ def parse(text: str, today: date) -> Command:
         "off": _days_off,
         "every": _every,
         "time": _time,
+        "pulse": _pulse,
+        "shadow": _shadow,
         "admin": _admin,
     }
     if head not in parsers:
@@ -282,10 +300,7 @@ def _date_as_written(text: str, today: date, usage: str) -> date:
 def _unknown_word(head: str, known: list[str]) -> ParseError:
     """A typo (`jion`) gets the command it most likely meant; only a stranger word gets the whole list."""
     close = difflib.get_close_matches(
-        head,
-        [w for w in known if w not in ("outcome", "time") and (w.isalpha() or "-" in w)],
-        n=1,
-        cutoff=0.6,
+        head, [w for w in known if w not in BUTTON_WORDS and (w.isalpha() or "-" in w)], n=1, cutoff=0.6
     )
     if close:
         return ParseError(
@@ -335,6 +350,36 @@ def _outcome(rest: str) -> RecordOutcome:
             "That answer button was not understood; please use the buttons on the intro."
         ) from None
     return RecordOutcome(pair_id=pair_id, kind=kind, reason=reason)
+
+
+# Words only buttons send: never offered as a guess for a typo.
+BUTTON_WORDS = frozenset({"outcome", "pulse", "shadow", "time"})
+_WAVE = re.compile(r"^(baseline|\d{4}-q[1-4])$", re.ASCII)
+_CODE_WORD = re.compile(r"^[a-z0-9_]{1,20}$", re.ASCII)
+NOT_UNDERSTOOD = "That button was not understood; please use the buttons on the question."
+
+
+def _pulse(rest: str) -> AnswerPulse:
+    """`pulse WAVE QUESTION ANSWER`, sent by a pulse question's buttons; which answers a question
+    takes is the pulse's to say (bot/pulse.py), this only checks the shape."""
+    parts = rest.lower().split()
+    if len(parts) != 3 or not _WAVE.match(parts[0]) or not all(_CODE_WORD.match(p) for p in parts[1:]):
+        raise ParseError(NOT_UNDERSTOOD)
+    wave = parts[0] if parts[0] == "baseline" else parts[0].upper()
+    return AnswerPulse(wave, parts[1], None if parts[2] == "skip" else parts[2])
+
+
+def _shadow(rest: str) -> AnswerShadowing:
+    parts = rest.lower().split()
+    pair_id = whole_number(parts[0], 1, MAX_ID) if parts else None
+    if (
+        len(parts) != 3
+        or pair_id is None
+        or parts[1] not in ("offer", "happened")
+        or parts[2] not in ("yes", "no")
+    ):
+        raise ParseError(NOT_UNDERSTOOD)
+    return AnswerShadowing(pair_id, parts[1], parts[2])
 
 
 _PATTERNS = ("days", "nights", "lates", "office")

@@ -14,12 +14,13 @@ from datetime import datetime
 from bot.chart import Bar, ChartFigures
 from bot.context import Context, default_programme
 from bot.errors import Conflict
+from bot.evidence_rows import evidence_by_quarter, pulse_rows, shadowing_rows
 from bot.figures import SMALL, MonthFigures, ProgrammeHistory
 from bot.figures import month_figures as month_figures
 from bot.messages import DIGEST, DigestMessage
 from bot.model import DigestRecord, OutboxMessage, Programme, Reason
 from bot.ports import ChartRenderer, UnitOfWork
-from bot.published import HIDDEN_RATE, Publication, cell, publish
+from bot.published import HIDDEN_RATE, Publication, cell, publish, quarter_of
 from bot.suppression import Visibility
 from bot.weeks import month_bounds, month_of, months_back, months_between, previous_month
 
@@ -53,7 +54,7 @@ def digest_message(
 ) -> DigestMessage:
     history, months = programme_history(uow, programme, month)
     figures = [history.month(m) for m in months]
-    published = publish(figures)
+    published = publish(figures, evidence_by_quarter(uow, programme, history, months))
     running = bool(months)
     now = figures[-1] if running else MonthFigures(month)
     chart = charts.render(digest_chart(programme, published, month)) if charts is not None else None
@@ -66,7 +67,23 @@ def digest_message(
         reasons=_reasons(published, now) if running else [],
         channel=channel,
         chart_png_base64=base64.b64encode(chart).decode("ascii") if chart is not None else None,
+        pulse=quarter_lines(published, quarter_of(month)),
     )
+
+
+def quarter_lines(published: Publication, quarter: str) -> list[str]:
+    """The pulse and shadowing once a quarter's answers are in: in its last month's digest."""
+    pulse = pulse_rows(published, quarter)
+    if not pulse:
+        return []
+    lines = [f"Relationship pulse, {quarter} (this quarter / at baseline / national survey of managers):"]
+    lines += [
+        f"  {label}: {now} / {then}" + (f" / {national}" if national else "")
+        for label, now, then, national in pulse
+    ]
+    lines.append(f"Shadowing, {quarter}:")
+    lines += [f"  {label}: {value}" for label, value in shadowing_rows(published, quarter)]
+    return lines
 
 
 def _rows(published: Publication, now: MonthFigures) -> list[list[str]]:

@@ -8,8 +8,9 @@ so past digests still add up), and capacity and pauses are cleared. The role sta
 pairs the counts are made of say who was the clinician and who the manager anyway.
 
 Their working pattern, days off and personal cadence go too, and so do the times their
-pairs proposed or agreed (a time says when they were on shift). Messages that carried the
-person's details are deleted from the outbox, sent or not, and
+pairs proposed or agreed (a time says when they were on shift). Their pulse answers and
+shadowing answers are deleted (a pair's shadowing offer stays, as anonymous as the pair).
+Messages that carried the person's details are deleted from the outbox, sent or not, and
 so is any platform state (a Teams conversation reference, a cached Slack group DM). Copies
 already posted to someone else (the partner's intro and follow-up, a shared group DM) are
 rewritten through the outbox to name "a colleague who has since left Corridor"
@@ -44,6 +45,9 @@ def erase(uow: UnitOfWork, ctx: Context, person: Participant) -> int:
             uow.outbox.add_if_absent(redaction)
         removed += 1
     uow.platform_state.delete_for(person.saved_id)
+    # Pulse and shadowing answers are about the person, not anonymous counts of pairs: they go.
+    uow.pulse.erase_for(person.saved_id)
+    uow.shadowing.erase_for(person.saved_id)
     # Organisers' changes named the person; the entries stay, the name goes.
     if person.display_name and person.display_name != ERASED_NAME:
         uow.audit.redact(person.programme_id, person.display_name, ERASED_NAME)

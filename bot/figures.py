@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
-from bot.model import ERASED_NAME, OutcomeKind, Participant, Programme, Reason, Role, Site
+from bot.model import ERASED_NAME, Programme, Reason, Role, Site
 from bot.ports import MonthPeople, UnitOfWork
 from bot.weeks import month_bounds, month_of
 
@@ -48,19 +47,27 @@ class ProgrammeHistory:
     def __init__(self, uow: UnitOfWork, programme: Programme):
         self.uow = uow
         self.programme = programme
-        self.people = uow.participants.list(programme.saved_id)
         self.sites = uow.sites.list(programme.saved_id)
         listed = uow.places.list(programme.saved_id)
         self.places = {p.saved_id: p.name for p in listed}
-        self._place_site = {p.saved_id: p.site_id for p in listed}
-        self._role = {p.saved_id: p.role for p in self.people}
-        self._site_of = {p.saved_id: p.site_id for p in self.people}
         self._site_name = {s.saved_id: s.name for s in self.sites}
+        # (role, month joined) and (role, month joined or None, month left): all the months need,
+        # read as three columns rather than everyone's whole row.
+        self._joined: Counter[tuple[Role, str]] = Counter()
+        self._left: Counter[tuple[Role, str | None, str]] = Counter()
+        self._first: str | None = None
+        for role_name, joined_at, left_at in uow.participants.comings_and_goings(programme.saved_id):
+            role = Role(role_name)
+            joined = month_of(joined_at.date()) if joined_at is not None else None
+            if joined is not None:
+                self._joined[(role, joined)] += 1
+                self._first = joined if self._first is None else min(self._first, joined)
+            if left_at is not None:
+                self._left[(role, joined, month_of(left_at.date()))] += 1
 
     def launch_month(self) -> str | None:
         """The month the first person joined: the programme was not running before it."""
-        joined = [p.joined_at for p in self.people if p.joined_at is not None]
-        return month_of(min(joined).date()) if joined else None
+        return self._first
 
     def site_names(self, month: str) -> list[str]:
         return open_sites(self.sites, month)
@@ -68,51 +75,48 @@ class ProgrammeHistory:
     def month(self, month: str) -> MonthFigures:
         figures = MonthFigures(month)
         start, end = month_bounds(month)
-        for person in self.people:
-            self._count_person(figures, person, start, end)
+        self._count_people(figures, month)
         for site in self.site_names(month):
             figures.sites[site] = [0, 0]
         rounds = self.uow.rounds.held_between(self.programme.saved_id, start, end)
         figures.rounds = len(rounds)
-        round_ids = [r.saved_id for r in rounds]
-        for sit_out in self.uow.sit_outs.for_rounds(round_ids):
-            figures.sit_outs += 1
-            figures.sit_outs_by_role[self._role.get(sit_out.participant_id, Role.CLINICIAN)] += 1
-        pairs = self.uow.pairs.for_rounds(round_ids)
-        figures.pairs = len(pairs)
-        outcomes = self.uow.outcomes.for_pairs([p.saved_id for p in pairs])
-        met = {o.pair_id for o in outcomes if o.kind is OutcomeKind.MET}
-        figures.confirmed = len(met)
-        figures.answered = len({(o.pair_id, o.participant_id) for o in outcomes})
-        figures.reasons = Counter(
-            o.reason.label for o in outcomes if o.reason is not None and o.pair_id not in met
-        )
-        for pair in pairs:
-            # The place a pair was sent to is at the clinician's site as it was that week, which
-            # stays true after they move or are erased (erasure moves them to a placeholder site).
-            site_id = self._place_site.get(pair.place_id) if pair.place_id is not None else None
-            site_id = site_id if site_id is not None else self._site_of.get(pair.clinician_id)
+        # Added up by the database: a year of rounds at 100k people is millions of rows.
+        tally = self.uow.pairs.tally([r.saved_id for r in rounds])
+        for role, count in tally.sit_outs_by_role.items():
+            figures.sit_outs += count
+            figures.sit_outs_by_role[Role(role)] += count
+        figures.answered = tally.answered
+        figures.reasons = Counter({Reason(reason).label: n for reason, n in tally.reasons.items()})
+        # A pair counts at the site of the place it was sent to, else the clinician's site as it is
+        # now: true after they move or are erased (erasure moves them to a placeholder site).
+        for site_id, (pairs, confirmed) in tally.by_site.items():
             site = self._site_name.get(site_id, UNKNOWN_SITE) if site_id is not None else UNKNOWN_SITE
-            tally = figures.sites.setdefault(site, [0, 0])
-            tally[0] += 1
-            tally[1] += pair.saved_id in met
-            if pair.place_id in self.places:
-                figures.places[self.places[pair.place_id]] += 1
+            counted = figures.sites.setdefault(site, [0, 0])
+            counted[0] += pairs
+            counted[1] += confirmed
+            figures.pairs += pairs
+            figures.confirmed += confirmed
+        for place_id, count in tally.places.items():
+            if place_id in self.places:
+                figures.places[self.places[place_id]] += count
         return figures
 
-    @staticmethod
-    def _count_person(figures: MonthFigures, person: Participant, start: date, end: date) -> None:
-        joined = _day(person.joined_at)
-        left = _day(person.left_at)
-        if joined is not None and joined < end and (left is None or left >= end):
-            figures.clinicians += person.role is Role.CLINICIAN
-            figures.managers += person.role is Role.MANAGER
-        if joined is not None and start <= joined < end:
-            figures.joiners += 1
-            figures.joiners_by_role[person.role] += 1
-        if left is not None and start <= left < end:
-            figures.leavers += 1
-            figures.leavers_by_role[person.role] += 1
+    def _count_people(self, figures: MonthFigures, month: str) -> None:
+        """From counts of joining and leaving by month, made once: not a pass over everyone a month."""
+        for (role, joined), count in self._joined.items():
+            if joined <= month:
+                figures.clinicians += count if role is Role.CLINICIAN else 0
+                figures.managers += count if role is Role.MANAGER else 0
+            if joined == month:
+                figures.joiners += count
+                figures.joiners_by_role[role] += count
+        for (role, came, left), count in self._left.items():
+            if came is not None and came <= month and left <= month:
+                figures.clinicians -= count if role is Role.CLINICIAN else 0
+                figures.managers -= count if role is Role.MANAGER else 0
+            if left == month:
+                figures.leavers += count
+                figures.leavers_by_role[role] += count
 
 
 def open_sites(sites: list[Site], month: str) -> list[str]:
@@ -127,10 +131,6 @@ def open_sites(sites: list[Site], month: str) -> list[str]:
 
 def month_figures(uow: UnitOfWork, programme: Programme, month: str) -> MonthFigures:
     return ProgrammeHistory(uow, programme).month(month)
-
-
-def _day(moment: datetime | None) -> date | None:
-    return moment.date() if moment is not None else None
 
 
 class CountedHistory:

@@ -393,10 +393,13 @@ class DigestMessage:
     channel: str
     chart_png_base64: str | None = None
     kind: str = DIGEST
+    # In the digest of a quarter's last month: the relationship pulse and shadowing, as lines.
+    pulse: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         lines = [self.title, ""]
         lines += [f"{label}: {value}" for label, value in self.rows]
+        lines += self.pulse
         if self.reasons:
             lines.append("Why meetings didn't happen: " + "; ".join(f"{r} {n}" for r, n in self.reasons))
         if self.sites:

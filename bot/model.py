@@ -291,3 +291,59 @@ class AuditEntry:
     action: str
     detail: str
     id: int | None = None
+
+
+@dataclass
+class PulseAnswer:
+    """One pulse question put to one person in one wave ("baseline" or a quarter like "2026-Q4").
+
+    Written when the question is asked; ``answer`` stays None until they tap, and is "skip" when
+    they chose not to say. Kept per person so a later wave can be set beside their baseline;
+    erased with them."""
+
+    participant_id: int
+    wave: str
+    question: str
+    asked_at: datetime
+    answer: str | None = None
+    answered_at: datetime | None = None
+
+
+@dataclass
+class ShadowingOffer:
+    """A pair who both said "We met", asked whether each would shadow the other for an hour.
+
+    ``site_id`` is the pair's site when the offer was made, so counts by site survive a move or
+    an erasure. ``agreed_at`` is set when both said yes; ``check_sent_at`` when Corridor asked,
+    a month later, whether it happened."""
+
+    pair_id: int
+    site_id: int | None
+    offered_at: datetime
+    agreed_at: datetime | None = None
+    check_sent_at: datetime | None = None
+
+
+@dataclass
+class ShadowingAnswer:
+    """One person's answer about a shadowing offer: ``question`` is "offer" or "happened"."""
+
+    pair_id: int
+    participant_id: int
+    question: str
+    answer: str
+    answered_at: datetime
+
+
+@dataclass
+class RoundsTally:
+    """What some rounds came to, added up where the rows are (the digest reads a year of these).
+
+    ``by_site`` counts pairs and pairs with a "We met" under the site of the place they were sent
+    to, or the clinician's site where there was none; ``reasons`` only of pairs that did not meet."""
+
+    by_site: dict[int | None, tuple[int, int]] = field(default_factory=dict)
+    answered: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    places: dict[int, int] = field(default_factory=dict)
+    sit_outs_by_role: dict[str, int] = field(default_factory=dict)

@@ -8,6 +8,7 @@ from bot.messages import reason_buttons
 from bot.model import Outcome, OutcomeKind
 from bot.people import find_sender
 from bot.results import OutcomeRecorded
+from bot.shadowing import offer_if_both_met
 from bot.wording import period_phrase
 
 THANKS = {
@@ -27,6 +28,8 @@ def record_outcome(ctx: Context, sender: Sender, command: c.RecordOutcome) -> Re
         reason = command.reason or (previous.reason if previous and previous.kind == command.kind else None)
         uow.outcomes.save(Outcome(pair.saved_id, person.saved_id, command.kind, ctx.clock.now(), reason))
         weeks = programme_settings_in(uow, ctx.settings).cadence_weeks
+        if command.kind is OutcomeKind.MET:
+            offer_if_both_met(uow, ctx, person.programme_id, pair)
         uow.commit()
     recorded = OutcomeRecorded(pair.saved_id, person.saved_id, command.kind, reason)
     text = THANKS[command.kind].format(period=period_phrase(weeks))

@@ -25,8 +25,12 @@ from bot.model import (
     Participant,
     Place,
     Programme,
+    PulseAnswer,
     Role,
     Round,
+    RoundsTally,
+    ShadowingAnswer,
+    ShadowingOffer,
     SignInToken,
     Site,
     SitOut,
@@ -102,6 +106,9 @@ class ParticipantRepository(Protocol):
         """People not erased whose name or email contains `words` (already case-folded; empty
         matches everyone), ordered by name then id: one page of them, and how many match."""
 
+    def comings_and_goings(self, programme_id: int) -> Sequence[tuple[str, datetime | None, datetime | None]]:
+        """(role, joined at, left at) of everyone ever enrolled: all a month's head count needs."""
+
 
 class ExclusionRepository(Protocol):
     def list(self, programme_id: int) -> list[Exclusion]: ...
@@ -133,6 +140,9 @@ class PairRepository(Protocol):
 
     def for_participant(self, participant_id: int, limit: int) -> list[Pair]:
         """Newest first."""
+
+    def tally(self, round_ids: Sequence[int]) -> RoundsTally:
+        """The rounds' pairs, meetings, answers, reasons, places and sit-outs, as counts."""
 
     def awaiting_followup(self, round_ids: Sequence[int], intro_before: datetime) -> list[Pair]:
         """Pairs made before the cutoff, not yet followed up, with no outcome from anyone."""
@@ -292,6 +302,46 @@ class SeenRequestRepository(Protocol):
     def purge_before(self, cutoff: datetime) -> int: ...
 
 
+class PulseRepository(Protocol):
+    """Pulse questions asked and answered, one row per person, wave and question."""
+
+    def add(self, asked: PulseAnswer) -> bool:
+        """False (and nothing written) when that question of that wave was already put to them."""
+
+    def get(self, participant_id: int, wave: str, question: str) -> PulseAnswer | None: ...
+    def save(self, answer: PulseAnswer) -> None: ...
+    def for_programme(self, programme_id: int) -> list[PulseAnswer]: ...
+    def for_participant(self, participant_id: int) -> list[PulseAnswer]: ...
+    def tally(self, programme_id: int, ends: Sequence[datetime]) -> list[tuple[str, str, str, str, int, int]]:
+        """(wave, question, answer, role, period, how many) of answers, skips left out: period i is
+        answers given before ends[i] and not before ends[i - 1] (ends ascending)."""
+
+    def erase_for(self, participant_id: int) -> int: ...
+
+
+class ShadowingRepository(Protocol):
+    def add_offer(self, offer: ShadowingOffer) -> bool:
+        """False (and nothing written) when the pair already had an offer."""
+
+    def offer(self, pair_id: int) -> ShadowingOffer | None: ...
+    def save_offer(self, offer: ShadowingOffer) -> None: ...
+    def answers(self, pair_id: int) -> list[ShadowingAnswer]: ...
+    def save_answer(self, answer: ShadowingAnswer) -> None:
+        """Insert or replace the one answer a person has to one question about a pair."""
+
+    def due_checks(self, programme_id: int, agreed_before: datetime) -> list[ShadowingOffer]:
+        """Agreed before the moment and not yet asked whether it happened."""
+
+    def tally(
+        self, programme_id: int, start: datetime, end: datetime
+    ) -> list[tuple[str, int | None, str, int]]:
+        """(measure, site id, role, how many) of what happened in [start, end): "offered" and
+        "agreed" pairs by offer and agreement time, "yes" people (by role) who accepted an offer,
+        "done" pairs of which someone said it happened. Role is "" where it does not apply."""
+
+    def erase_for(self, participant_id: int) -> int: ...
+
+
 class UnitOfWork(Protocol):
     # Read-only properties, not plain attributes: an attribute in a protocol is invariant, so
     # storage's SqlProgrammeRepository (or a test's fake) could never stand in for the port.
@@ -333,6 +383,10 @@ class UnitOfWork(Protocol):
     def seen_requests(self) -> SeenRequestRepository: ...
     @property
     def figures(self) -> FigureRepository: ...
+    @property
+    def pulse(self) -> PulseRepository: ...
+    @property
+    def shadowing(self) -> ShadowingRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None:

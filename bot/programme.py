@@ -42,6 +42,8 @@ class ProgrammeSettings:
     organisers: dict[str, frozenset[str]] = field(default_factory=dict)
     # False while the organisers are still the ones the environment gave.
     organisers_saved: bool = False
+    # The relationship pulse comes round this many months after the baseline (0: never asked).
+    pulse_every_months: int = 3
 
     def is_organiser(self, platform: str, user_id: str, *, vouched: bool = False) -> bool:
         """``vouched`` is the chat adapter's own view from its configuration: it counts only
@@ -115,4 +117,5 @@ def from_values(saved: dict[str, Any], seed: EngineSettings) -> ProgrammeSetting
             else dict(seed.organisers)
         ),
         organisers_saved=isinstance(organisers, dict),
+        pulse_every_months=int(saved.get("pulse_every_months", 3)),
     )

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from bot.evidence import GROWN, QuarterEvidence, evidence_cells
 from bot.figures import MonthFigures
+from bot.suppression import SMALL as SMALL_COUNT
 from bot.suppression import Table, Visibility, decide
 
 SMALL_TEXT = "fewer than 5"
@@ -75,13 +77,47 @@ class Publication:
     at_most: list[tuple[str, str]] = field(default_factory=list)
     months: list[str] = field(default_factory=list)
     quarters: list[str] = field(default_factory=list)
+    # The pulse and shadowing (bot/evidence.py): no sum ties them to the participation counts, so
+    # they are decided as a table of their own, which keeps each decision small.
+    evidence_quarters: list[str] = field(default_factory=list)
+    evidence_keys: set[str] = field(default_factory=set)
+    _own_relations: dict[str, list[dict[str, int]]] = field(
+        default_factory=lambda: {"counts": [], "evidence": []}
+    )
 
-    def add(self, cells: Mapping[str, int], relations: Iterable[dict[str, int]]) -> None:
+    def add(
+        self, cells: Mapping[str, int], relations: Iterable[dict[str, int]], part: str = "counts"
+    ) -> None:
         """Decide new cells with everything already published held fixed."""
+        relations = list(relations)
         self.values.update(cells)
         self.relations.extend(relations)
-        table = Table(self.values, self.relations, self.at_most, dict(self.state))
-        self.state = decide(table)
+        self._own_relations[part].extend(relations)
+        if part == "evidence":
+            # Each question's counts (and each shadowing measure's) are tied only to each other,
+            # so each group of tied counts is decided alone: much faster, and the same answer.
+            for keys, tied in components(cells.keys(), self._own_relations[part]):
+                values = {key: self.values[key] for key in keys}
+                settled = {key: self.state[key] for key in keys if key in self.state}
+                harmless = frozenset(k for k in keys if GROWN in k and not 0 < self.values[k] < SMALL_COUNT)
+                self.state.update(decide(Table(values, tied, [], settled, harmless)))
+            return
+        keys = self.values.keys() - self.evidence_keys
+        values = {key: self.values[key] for key in keys}
+        settled = {key: self.state[key] for key in keys if key in self.state}
+        self.state.update(decide(Table(values, self._own_relations[part], self.at_most, settled)))
+
+    def add_evidence(self, evidence: QuarterEvidence) -> None:
+        before = self.evidence_quarters[-1] if self.evidence_quarters else None
+        cells, relations = evidence_cells(evidence, before, self.values)
+        self.evidence_keys |= cells.keys()
+        # How much the baseline grew is never printed: a reader knows it only by subtracting two
+        # reports. So it starts as unknown, and only when it is small must it stay underivable.
+        for key, value in cells.items():
+            if GROWN in key and not 0 < value < SMALL_COUNT:
+                self.state[key] = Visibility.WITHHELD
+        self.add(cells, relations, part="evidence")
+        self.evidence_quarters.append(evidence.quarter)
 
     def add_month(self, figures: MonthFigures) -> None:
         cells = month_cells(figures)
@@ -121,6 +157,37 @@ class Publication:
         return self.values[key] if self.shows(key) else None
 
 
+def components(
+    new: Iterable[str], relations: list[dict[str, int]]
+) -> list[tuple[set[str], list[dict[str, int]]]]:
+    """The groups of keys that sums tie together (through any chain of sums), each with its sums,
+    for the groups holding a new key."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for relation in relations:
+        first, *rest = relation
+        for key in rest:
+            parent[root(key)] = root(first)
+    wanted = {root(key) for key in new}
+    groups: dict[str, tuple[set[str], list[dict[str, int]]]] = {}
+    for key in list(parent):
+        if root(key) in wanted:
+            groups.setdefault(root(key), (set(), []))[0].add(key)
+    for key in new:
+        groups.setdefault(root(key), (set(), []))[0].add(key)
+    for relation in relations:
+        group = groups.get(root(next(iter(relation))))
+        if group is not None:
+            group[1].append(relation)
+    return list(groups.values())
+
+
 QUARTER_SUMS = ("pairs", "confirmed", "answered", "joiners", "leavers", "sit_outs")
 
 
@@ -149,14 +216,20 @@ def quarter_cells(quarter: str, months: list[MonthFigures]) -> tuple[dict[str, i
     return cells, relations
 
 
-def publish(history: Iterable[MonthFigures]) -> Publication:
-    """Each month's digest in turn, and each quarter's board report when its last month is out."""
+def publish(
+    history: Iterable[MonthFigures], evidence: Mapping[str, QuarterEvidence] | None = None
+) -> Publication:
+    """Each month's digest in turn, and each quarter's board report when its last month is out,
+    with the quarter's pulse and shadowing where `evidence` has them."""
     publication = Publication()
     quarter: list[MonthFigures] = []
     for figures in history:
         publication.add_month(figures)
         quarter.append(figures)
         if figures.month.endswith(("-03", "-06", "-09", "-12")):
-            publication.add_quarter(quarter_of(figures.month), quarter)
+            name = quarter_of(figures.month)
+            publication.add_quarter(name, quarter)
+            if evidence and name in evidence:
+                publication.add_evidence(evidence[name])
             quarter = []
     return publication

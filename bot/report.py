@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 from bot.chart import Bar, ChartFigures, Series
 from bot.context import Context, default_programme
 from bot.digest import NOT_RUNNING, month_name, programme_history, share
+from bot.evidence_rows import (
+    evidence_by_quarter,
+    pulse_rows,
+    shadowing_by_site,
+    shadowing_rows,
+)
 from bot.published import Publication, cell, publish
 from bot.suppression import Visibility
 
@@ -25,7 +31,20 @@ METHOD = [
     "picked out. Where a hidden count could be worked out by adding or subtracting other figures "
     "in this report or in earlier digests, another figure is hidden too and marked 'not shown'. "
     "Zero is shown as 'none'. Percentages are shown only when both of their counts are.",
-    "Nobody is named. Counts survive a person's erasure; their details do not.",
+    "The relationship pulse: each person is asked four one-tap questions when they join (their "
+    "baseline) and again each quarter (managers three: the leadership question is for clinicians), "
+    "one question a week at most, always skippable. The first two questions use the scale of the IHM "
+    "national survey of managers, whose figures are shown beside ours: 74% 'a partnership with areas "
+    "of tension' or 'tolerance with frequent tensions', 14% 'persistent and unresolved tensions', 73% "
+    "expecting the relationship to stay the same or get worse over five years. 'This quarter' is the "
+    "answers to this quarter's pulse; 'at baseline' is everyone's first answers given by the quarter's "
+    "end. Skipped questions are not counted. The same small-number rules apply to every pulse count "
+    "and to the growth of the baseline from one report to the next.",
+    "Shadowing: when both people of a pair say 'We met', each is offered an hour shadowing the other. "
+    "Offers are counted in the quarter they were made, agreements (both said yes) in the quarter the "
+    "second yes came, and shadowing done in the quarter someone first said it happened.",
+    "Nobody is named. Counts of pairs survive a person's erasure; their details, pulse answers and "
+    "shadowing answers do not, so a later report can count a little less than an earlier one.",
 ]
 
 
@@ -47,6 +66,9 @@ class BoardReport:
     by_role: list[list[str]]  # [role, active at the quarter's end]
     charts: list[ChartFigures] = field(default_factory=list)
     method: list[str] = field(default_factory=lambda: list(METHOD))
+    pulse: list[list[str]] = field(default_factory=list)  # [measure, this quarter, baseline, national]
+    shadowing: list[list[str]] = field(default_factory=list)  # [label, value]
+    shadowing_by_site: list[list[str]] = field(default_factory=list)  # [site, offered, agreed, done]
 
     def lines(self) -> list[str]:
         lines = [self.title, ""]
@@ -54,6 +76,13 @@ class BoardReport:
         lines += ["By site (pairs / confirmed):"] + [f"  {s}: {p} / {c}" for s, p, c in self.by_site]
         lines += ["By role (active at the quarter's end):"]
         lines += [f"  {r}: {' / '.join(rest)}" for r, *rest in self.by_role]
+        if self.pulse:
+            lines += ["Relationship pulse (this quarter / at baseline / national survey):"]
+            lines += [f"  {label}: {' / '.join(v for v in rest if v)}" for label, *rest in self.pulse]
+        if self.shadowing:
+            lines += ["Shadowing:"] + [f"  {label}: {value}" for label, value in self.shadowing]
+            lines += ["Shadowing by site (offered / agreed / done):"]
+            lines += [f"  {s}: {' / '.join(rest)}" for s, *rest in self.shadowing_by_site]
         return lines
 
 
@@ -62,7 +91,8 @@ def board_report(ctx: Context, quarter: str) -> BoardReport:
     with ctx.uow() as uow:
         programme = default_programme(uow, ctx.settings)
         history, running = programme_history(uow, programme, months[-1])
-        published = publish([history.month(m) for m in running])
+        evidence = evidence_by_quarter(uow, programme, history, running)
+        published = publish([history.month(m) for m in running], evidence)
     title = f"{programme.name}: board report for {quarter}"
     if quarter not in published.quarters:
         return BoardReport(programme.name, quarter, title, [["Programme", NOT_RUNNING]], [], [])
@@ -75,6 +105,9 @@ def board_report(ctx: Context, quarter: str) -> BoardReport:
         _by_site(published, quarter),
         _by_role(published, last),
         [_meetings_chart(programme.name, published), _people_chart(programme.name, published)],
+        pulse=pulse_rows(published, quarter),
+        shadowing=shadowing_rows(published, quarter),
+        shadowing_by_site=shadowing_by_site(published, quarter),
     )
 
 

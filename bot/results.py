@@ -46,4 +46,27 @@ class DigestChannelSet:
     channel_id: str
 
 
-Result = Joined | OutcomeRecorded | Forgotten | DigestChannelSet
+@dataclass(frozen=True)
+class PulseRecorded:
+    """One tap on a pulse question (answer None: skipped). The question's message has done its
+    job, so an adapter replaces it with the reply rather than adding one."""
+
+    participant_id: int
+    wave: str
+    question: str
+    answer: str | None
+
+
+@dataclass(frozen=True)
+class ShadowingRecorded:
+    """One tap on a shadowing offer ("offer") or on the month-later check ("happened")."""
+
+    pair_id: int
+    participant_id: int
+    question: str
+    answer: str
+
+
+Result = Joined | OutcomeRecorded | Forgotten | DigestChannelSet | PulseRecorded | ShadowingRecorded
+# Results of a one-tap question: the clicked message is replaced by the reply, buttons and all.
+ONE_TAP = (PulseRecorded, ShadowingRecorded)

@@ -46,6 +46,8 @@ class Table:
     relations: Sequence[Mapping[str, int]] = ()
     at_most: Sequence[tuple[str, str]] = ()
     settled: Mapping[str, Visibility] = field(default_factory=dict)
+    # Hidden keys nobody minds being worked out (never printed, and not small): not protected.
+    harmless: frozenset[str] = frozenset()
 
 
 def primary(value: int) -> Visibility:
@@ -55,7 +57,7 @@ def primary(value: int) -> Visibility:
 def decide(table: Table) -> dict[str, Visibility]:
     """What to show of every key in the table (settled keys keep their published state)."""
     state = {key: table.settled.get(key, primary(value)) for key, value in table.values.items()}
-    while exposed := exposed_counts(table, state):
+    while exposed := exposed_counts(table, state) - table.harmless:
         guard = _next_guard(table, state, exposed)
         if guard is not None:
             state[guard] = Visibility.GUARD

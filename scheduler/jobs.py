@@ -19,7 +19,9 @@ from bot.digest import DigestReport, send_digest
 from bot.followups import send_followups
 from bot.housekeeping import tidy
 from bot.programme import ProgrammeSettings
+from bot.pulse import send_pulse
 from bot.rounds import RoundReport, run_round
+from bot.shadowing import send_shadowing_checks
 from bot.weeks import month_of, months_back, previous_month, week_of
 
 log = logging.getLogger("corridor.scheduler")
@@ -72,6 +74,13 @@ class Jobs:
         if asked:
             log.info("asked %d pair(s) whether they met", asked)
         return asked
+
+    def evidence(self) -> tuple[int, int]:
+        """Pulse questions due and shadowing checks due; both are asked at most once each."""
+        asked, checked = send_pulse(self.ctx), send_shadowing_checks(self.ctx)
+        if asked or checked:
+            log.info("asked %d pulse question(s) and %d shadowing check(s)", asked, checked)
+        return asked, checked
 
     def housekeeping(self) -> tuple[int, int]:
         purged, erased = tidy(self.ctx)

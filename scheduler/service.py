@@ -58,6 +58,9 @@ def build_scheduler(jobs: Jobs, delivery_interval: float = 2.0) -> AsyncIOSchedu
     scheduler.add_job(jobs.followups, IntervalTrigger(hours=1, timezone=zone), id="follow-up-sweep")
     scheduler.add_job(jobs.digest_if_due, digest_trigger(chosen), id="monthly-digest")
     scheduler.add_job(jobs.deliver, IntervalTrigger(seconds=delivery_interval, timezone=zone), id="delivery")
+    # Hourly in the working day, so a newcomer's baseline question comes soon after they join,
+    # and nobody gets a question in the night.
+    scheduler.add_job(jobs.evidence, CronTrigger(hour="9-17", minute=15, timezone=zone), id="evidence-sweep")
     scheduler.add_job(jobs.housekeeping, CronTrigger(hour=3, minute=30, timezone=zone), id="housekeeping")
     scheduler.add_job(
         keep_schedule(scheduler, jobs, chosen),

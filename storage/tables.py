@@ -298,3 +298,41 @@ seen_requests = Table(
     Column("key", String(IDENTIFIER), primary_key=True),
     Column("signed_at", UtcDateTime, nullable=False, index=True),
 )
+
+# The relationship pulse (bot/pulse.py): one row per person, wave and question, written when
+# the question is asked; erased with the person.
+pulse_answers = Table(
+    "pulse_answers",
+    metadata,
+    _participant_id("participant_id"),
+    Column("wave", String(10), nullable=False),
+    Column("question", String(20), nullable=False),
+    Column("asked_at", UtcDateTime, nullable=False),
+    Column("answer", String(20)),
+    Column("answered_at", UtcDateTime),
+    PrimaryKeyConstraint("participant_id", "wave", "question"),
+)
+Index("ix_pulse_answers_answered_at", pulse_answers.c.answered_at)
+
+# Shadowing offers (bot/shadowing.py): one per pair, with the site it counts under.
+shadowing_offers = Table(
+    "shadowing_offers",
+    metadata,
+    Column("pair_id", ForeignKey("pairs.id", ondelete="CASCADE"), primary_key=True),
+    Column("site_id", ForeignKey("sites.id", ondelete="SET NULL")),
+    Column("offered_at", UtcDateTime, nullable=False),
+    Column("agreed_at", UtcDateTime),
+    Column("check_sent_at", UtcDateTime),
+)
+
+shadowing_answers = Table(
+    "shadowing_answers",
+    metadata,
+    Column("pair_id", ForeignKey("shadowing_offers.pair_id", ondelete="CASCADE"), nullable=False),
+    _participant_id("participant_id"),
+    Column("question", String(10), nullable=False),
+    Column("answer", String(10), nullable=False),
+    Column("answered_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("pair_id", "participant_id", "question"),
+)
+Index("ix_shadowing_answers_participant_id", shadowing_answers.c.participant_id)

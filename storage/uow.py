@@ -22,9 +22,11 @@ from storage.repositories import (
     SqlPlaceRepository,
     SqlPlatformStateRepository,
     SqlProgrammeRepository,
+    SqlPulseRepository,
     SqlRoundRepository,
     SqlSeenRequestRepository,
     SqlSettingRepository,
+    SqlShadowingRepository,
     SqlSignInTokenRepository,
     SqlSiteRepository,
     SqlSitOutRepository,
@@ -62,6 +64,8 @@ class SqlUnitOfWork:
         self.erasure_register = SqlErasureRegisterRepository(session)
         self.seen_requests = SqlSeenRequestRepository(session)
         self.figures = SqlFigureRepository(session)
+        self.pulse = SqlPulseRepository(session)
+        self.shadowing = SqlShadowingRepository(session)
         return self
 
     def __exit__(self, *exc: object) -> None:

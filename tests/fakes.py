@@ -28,8 +28,12 @@ from bot.model import (
     Participant,
     Place,
     Programme,
+    PulseAnswer,
     Role,
     Round,
+    RoundsTally,
+    ShadowingAnswer,
+    ShadowingOffer,
     SignInToken,
     Site,
     SitOut,
@@ -80,6 +84,9 @@ class Store:
     audit: list[AuditEntry] = field(default_factory=list)
     erasure_register: dict[str, str] = field(default_factory=dict)  # digest -> entry
     seen_requests: dict[str, datetime] = field(default_factory=dict)
+    pulse: dict[tuple[int, str, str], PulseAnswer] = field(default_factory=dict)
+    shadowing_offers: dict[int, ShadowingOffer] = field(default_factory=dict)
+    shadowing_answers: dict[tuple[int, int, str], ShadowingAnswer] = field(default_factory=dict)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -193,6 +200,9 @@ class FakeParticipants(_Repo):
     def save(self, participant):
         self.s.participants[participant.id] = participant
 
+    def comings_and_goings(self, programme_id):
+        return [(p.role.value, p.joined_at, p.left_at) for p in self.list(programme_id)]
+
     def get_many(self, ids: Iterable[int]):
         return {i: self.s.participants[i] for i in ids if i in self.s.participants}
 
@@ -277,6 +287,28 @@ class FakePairs(_Repo):
         weeks = {r.id: r.week for r in self.s.rounds.values()}
         mine = [p for p in self.s.pairs.values() if participant_id in p.member_ids()]
         return sorted(mine, key=lambda p: (weeks[p.round_id], p.id), reverse=True)[:limit]
+
+    def tally(self, round_ids):
+        found = RoundsTally()
+        chosen = [p for p in self.s.pairs.values() if p.round_id in set(round_ids)]
+        said = [o for o in self.s.outcomes.values() if o.pair_id in {p.id for p in chosen}]
+        met = {o.pair_id for o in said if o.kind is OutcomeKind.MET}
+        for pair in chosen:
+            place = self.s.places.get(pair.place_id) if pair.place_id is not None else None
+            site = place.site_id if place is not None else self.s.participants[pair.clinician_id].site_id
+            pairs_there, confirmed = found.by_site.get(site, (0, 0))
+            found.by_site[site] = (pairs_there + 1, confirmed + (pair.id in met))
+            if pair.place_id is not None:
+                found.places[pair.place_id] = found.places.get(pair.place_id, 0) + 1
+        found.answered = len(said)
+        for o in said:
+            if o.reason is not None and o.pair_id not in met:
+                found.reasons[o.reason.value] = found.reasons.get(o.reason.value, 0) + 1
+        for sit_out in self.s.sit_outs:
+            if sit_out.round_id in set(round_ids):
+                role = self.s.participants[sit_out.participant_id].role.value
+                found.sit_outs_by_role[role] = found.sit_outs_by_role.get(role, 0) + 1
+        return found
 
     def awaiting_followup(self, round_ids, intro_before):
         answered = {pair_id for pair_id, _ in self.s.outcomes}
@@ -595,6 +627,118 @@ class FakeFigures(_Repo):
         return counted
 
 
+class FakePulse(_Repo):
+    def add(self, asked):
+        key = (asked.participant_id, asked.wave, asked.question)
+        if key in self.s.pulse:
+            return False
+        self.s.pulse[key] = replace(asked)
+        return True
+
+    def get(self, participant_id, wave, question):
+        found = self.s.pulse.get((participant_id, wave, question))
+        return replace(found) if found else None
+
+    def save(self, answer):
+        self.s.pulse[(answer.participant_id, answer.wave, answer.question)] = replace(answer)
+
+    def for_programme(self, programme_id):
+        return [
+            replace(a)
+            for a in self.s.pulse.values()
+            if self.s.participants[a.participant_id].programme_id == programme_id
+        ]
+
+    def for_participant(self, participant_id):
+        return [replace(a) for a in self.s.pulse.values() if a.participant_id == participant_id]
+
+    def tally(self, programme_id, ends):
+        counted: dict[tuple[str, str, str, str, int], int] = {}
+        for a in self.for_programme(programme_id):
+            if a.answer in (None, "skip") or a.answered_at is None:
+                continue
+            period = next((i for i, end in enumerate(ends) if a.answered_at < end), None)
+            if period is None:
+                continue
+            key = (a.wave, a.question, a.answer, self.s.participants[a.participant_id].role.value, period)
+            counted[key] = counted.get(key, 0) + 1
+        return [(*key, n) for key, n in counted.items()]
+
+    def erase_for(self, participant_id):
+        gone = [k for k in self.s.pulse if k[0] == participant_id]
+        for key in gone:
+            del self.s.pulse[key]
+        return len(gone)
+
+
+class FakeShadowing(_Repo):
+    def add_offer(self, offer):
+        if offer.pair_id in self.s.shadowing_offers:
+            return False
+        self.s.shadowing_offers[offer.pair_id] = replace(offer)
+        return True
+
+    def offer(self, pair_id):
+        found = self.s.shadowing_offers.get(pair_id)
+        return replace(found) if found else None
+
+    def save_offer(self, offer):
+        self.s.shadowing_offers[offer.pair_id] = replace(offer)
+
+    def answers(self, pair_id):
+        return [replace(a) for a in self.s.shadowing_answers.values() if a.pair_id == pair_id]
+
+    def save_answer(self, answer):
+        self.s.shadowing_answers[(answer.pair_id, answer.participant_id, answer.question)] = replace(answer)
+
+    def _programme_of(self, pair_id):
+        return self.s.rounds[self.s.pairs[pair_id].round_id].programme_id
+
+    def due_checks(self, programme_id, agreed_before):
+        return [
+            replace(o)
+            for o in sorted(self.s.shadowing_offers.values(), key=lambda o: o.pair_id)
+            if self._programme_of(o.pair_id) == programme_id
+            and o.agreed_at is not None
+            and o.agreed_at <= agreed_before
+            and o.check_sent_at is None
+        ]
+
+    def tally(self, programme_id, start, end):
+        counted: dict[tuple[str, int | None, str], int] = {}
+
+        def count(measure, site, role=""):
+            counted[(measure, site, role)] = counted.get((measure, site, role), 0) + 1
+
+        offers = [
+            o for o in self.s.shadowing_offers.values() if self._programme_of(o.pair_id) == programme_id
+        ]
+        for o in offers:
+            if start <= o.offered_at < end:
+                count("offered", o.site_id)
+            if o.agreed_at is not None and start <= o.agreed_at < end:
+                count("agreed", o.site_id)
+            happened = [
+                a.answered_at
+                for a in self.s.shadowing_answers.values()
+                if a.pair_id == o.pair_id and a.question == "happened" and a.answer == "yes"
+            ]
+            if happened and start <= min(happened) < end:
+                count("done", o.site_id)
+        for a in self.s.shadowing_answers.values():
+            person = self.s.participants[a.participant_id]
+            mine = person.programme_id == programme_id and a.question == "offer" and a.answer == "yes"
+            if mine and start <= a.answered_at < end:
+                count("yes", None, person.role.value)
+        return [(*key, n) for key, n in counted.items()]
+
+    def erase_for(self, participant_id):
+        gone = [k for k in self.s.shadowing_answers if k[1] == participant_id]
+        for key in gone:
+            del self.s.shadowing_answers[key]
+        return len(gone)
+
+
 class FakeUnitOfWork:
     def __init__(self, committed: Store, read_only: bool = False):
         self.committed_store = committed
@@ -622,6 +766,8 @@ class FakeUnitOfWork:
         self.erasure_register = FakeErasureRegister(self._work)
         self.seen_requests = FakeSeenRequests(self._work)
         self.figures = FakeFigures(self._work)
+        self.pulse = FakePulse(self._work)
+        self.shadowing = FakeShadowing(self._work)
         return self
 
     def __exit__(self, *exc):

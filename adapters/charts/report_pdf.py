@@ -61,6 +61,16 @@ def _figures_page(figure: Any, report: BoardReport) -> None:
         writer.heading("By role: active at the quarter's end")
         for role, *figures in report.by_role:
             writer.pair(role, " / ".join(figures))
+    if report.pulse:
+        writer.heading("Relationship pulse: this quarter / at baseline / national survey of managers")
+        for label, now, then, national in report.pulse:
+            writer.pair(label, " / ".join(v for v in (now, then, national) if v), size=8.5)
+    if report.shadowing:
+        writer.heading("Shadowing (paired learning)")
+        for label, value in report.shadowing:
+            writer.pair(label, value, size=8.5)
+        for site, offered, agreed, done in report.shadowing_by_site:
+            writer.pair(f"{site}: offered / agreed / done", f"{offered} / {agreed} / {done}", size=8.5)
     writer.heading("Method")
     for paragraph in report.method:
         for line in textwrap.wrap(paragraph, 95):
@@ -79,9 +89,9 @@ class _Writer:
         self.figure.text(x, self.y, text, fontsize=size, fontweight="bold" if bold else "normal", va="top")
         self.y -= size / 72 / A4[1] * 1.45
 
-    def pair(self, label: str, value: str) -> None:
-        self.figure.text(0.62, self.y, value, fontsize=10, va="top")
-        self.line(label)
+    def pair(self, label: str, value: str, size: float = 10) -> None:
+        self.figure.text(0.62, self.y, value, fontsize=size, va="top")
+        self.line(label, size=size)
 
     def heading(self, text: str) -> None:
         self.gap()

@@ -18,7 +18,7 @@ from adapters.slack.home import Home
 from adapters.slack.people import Senders
 from bot.context import Reply, Sender
 from bot.gateway import Chat
-from bot.results import Forgotten, OutcomeRecorded
+from bot.results import ONE_TAP, Forgotten, OutcomeRecorded
 
 log = logging.getLogger("corridor.slack")
 
@@ -55,8 +55,10 @@ class Interactions:
         private = bool(container.get("is_ephemeral"))
         if not private and isinstance(reply.result, OutcomeRecorded):
             await self._show_answers(body, reply.result)
-        # A click on a private reply (site picker, forget-me) replaces it; on an intro, adds one.
-        await self.respond(body.get("response_url"), reply, replace_original=private)
+        # A click on a private reply (site picker, forget-me) replaces it; on an intro, adds one;
+        # on a one-tap question (pulse, shadowing) the answer takes the question's place.
+        answered = isinstance(reply.result, ONE_TAP)
+        await self.respond(body.get("response_url"), reply, replace_original=private or answered)
 
     async def home_opened(self, body: dict) -> None:
         if (body.get("event") or {}).get("tab", "home") != "home":

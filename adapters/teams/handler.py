@@ -23,7 +23,7 @@ from adapters.teams.config import TeamsConfig
 from adapters.teams.people import NOBODY, Directory
 from bot.context import Reply, Sender
 from bot.gateway import Chat, PlatformStore
-from bot.results import DigestChannelSet, Forgotten, OutcomeRecorded
+from bot.results import ONE_TAP, DigestChannelSet, Forgotten, OutcomeRecorded
 
 log = logging.getLogger("corridor.teams")
 
@@ -121,7 +121,10 @@ class CorridorTeamsBot(ActivityHandler):
             references.remember_person(self.state, who, reference, tenant)
 
     async def _recorded(self, sender: Sender, reply: Reply, kind: str | None) -> dict | None:
-        """The clicked intro or follow-up redrawn with the answer, or None when there is none to redraw."""
+        """The clicked intro or follow-up redrawn with the answer, a one-tap question (pulse,
+        shadowing) replaced by its answer, or None when there is nothing to redraw."""
+        if isinstance(reply.result, ONE_TAP):
+            return reply_card(reply)
         if not isinstance(reply.result, OutcomeRecorded) or kind is None:
             return None
         found = await asyncio.to_thread(self.chat.answered_intro, sender, reply.result.pair_id, kind)

@@ -23,6 +23,7 @@ SETTINGS_FIELDS = (
     "followup_days",
     "repeat_window",
     "digest_day",
+    "pulse_every",
 )
 
 

@@ -7,7 +7,7 @@ each change. The scheduler and the chat commands read the result at their next u
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
 from typing import Any
 
@@ -17,6 +17,7 @@ from bot.dashboard.sites import Change
 from bot.model import Organiser
 from bot.ports import UnitOfWork
 from bot.programme import CADENCES, ProgrammeSettings, effective, store, stored
+from bot.pulse import PULSE_EVERY
 from bot.weeks import week_of
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -33,6 +34,7 @@ FIELDS = (
     "followup_days",
     "repeat_window",
     "digest_day",
+    "pulse_every",
 )
 
 
@@ -42,6 +44,8 @@ class SettingsView:
     platforms: list[tuple[str, str]]  # (platform, label) with an organisers field each
     days: list[tuple[str, str]]
     cadences: list[tuple[str, str]]
+    # How often the relationship pulse comes round after each person's baseline.
+    pulses: list[tuple[str, str]] = field(default_factory=list)
 
 
 def organisers_field(platform: str) -> str:
@@ -52,13 +56,14 @@ def settings_view(ctx: Context) -> SettingsView:
     with ctx.uow(read_only=True) as uow:
         chosen = effective(uow, ctx.settings, find_programme(uow, ctx.settings))
     platforms = _platforms(chosen)
-    return SettingsView(_form_of(chosen, platforms), platforms, _days(), _cadences())
+    pulses = [(str(months), label) for months, label in PULSE_EVERY.items()]
+    return SettingsView(_form_of(chosen, platforms), platforms, _days(), _cadences(), pulses)
 
 
 def view_with(ctx: Context, form: dict[str, str]) -> SettingsView:
     """The page again with what the organiser typed, after a mistake."""
     view = settings_view(ctx)
-    return SettingsView({**view.form, **form}, view.platforms, view.days, view.cadences)
+    return SettingsView({**view.form, **form}, view.platforms, view.days, view.cadences, view.pulses)
 
 
 def save_settings(ctx: Context, who: Organiser, form: dict[str, str]) -> Change:
@@ -69,6 +74,8 @@ def save_settings(ctx: Context, who: Organiser, form: dict[str, str]) -> Change:
         if problems:
             return Change(problems=problems)
         saved = stored(uow, programme.saved_id)
+        if values["pulse_every_months"] is None:
+            values["pulse_every_months"] = before.pulse_every_months
         if values["cadence_weeks"] != before.cadence_weeks or "cadence_from" not in saved:
             values["cadence_from"] = _cadence_start(uow, programme.saved_id, ctx)
         else:
@@ -124,6 +131,11 @@ def _checked(
     values["digest_day"] = _whole(
         form, "digest_day", problems, 1, 28, "Enter a day of the month from 1 to 28, for example 1."
     )
+    # A form without the field (a page from before it existed) leaves the pulse as it was.
+    pulse = form.get("pulse_every", "").strip()
+    if pulse and pulse not in {str(months) for months in PULSE_EVERY}:
+        problems["pulse_every"] = "Choose how often the relationship pulse comes round, or Off."
+    values["pulse_every_months"] = int(pulse) if pulse and "pulse_every" not in problems else None
     values["organisers"] = _organisers(form, platforms, problems, who)
     return values, problems
 
@@ -183,6 +195,7 @@ def _settings_of(values: dict[str, Any], before: ProgrammeSettings) -> Programme
         timezone=before.timezone,
         organisers={p: frozenset(ids) for p, ids in values["organisers"].items()},
         organisers_saved=True,
+        pulse_every_months=values["pulse_every_months"],
     )
 
 
@@ -203,6 +216,9 @@ def _differences(before: ProgrammeSettings, after: ProgrammeSettings) -> list[st
         changes.append(f"repeat window {before.repeat_window} → {after.repeat_window} rounds")
     if before.digest_day != after.digest_day:
         changes.append(f"digest day {before.digest_day} → {after.digest_day}")
+    if before.pulse_every_months != after.pulse_every_months:
+        was, now = PULSE_EVERY[before.pulse_every_months], PULSE_EVERY[after.pulse_every_months]
+        changes.append(f"relationship pulse {was.lower()} → {now.lower()}")
     for platform in sorted(set(before.organisers) | set(after.organisers)):
         old = before.organisers.get(platform, frozenset())
         new = after.organisers.get(platform, frozenset())
@@ -223,6 +239,7 @@ def _form_of(chosen: ProgrammeSettings, platforms: list[tuple[str, str]]) -> dic
         "followup_days": str(chosen.followup_after_days),
         "repeat_window": str(chosen.repeat_window),
         "digest_day": str(chosen.digest_day),
+        "pulse_every": str(chosen.pulse_every_months),
     }
     for platform, _ in platforms:
         form[organisers_field(platform)] = "\n".join(sorted(chosen.organisers.get(platform, frozenset())))

@@ -6,6 +6,7 @@ from storage.repositories.dashboard import (
     SqlSignInTokenRepository,
 )
 from storage.repositories.erasure import SqlErasureRegisterRepository
+from storage.repositories.evidence import SqlPulseRepository, SqlShadowingRepository
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.people import (
     SqlExclusionRepository,
@@ -40,9 +41,11 @@ __all__ = [
     "SqlPlaceRepository",
     "SqlPlatformStateRepository",
     "SqlProgrammeRepository",
+    "SqlPulseRepository",
     "SqlRoundRepository",
     "SqlSeenRequestRepository",
     "SqlSettingRepository",
+    "SqlShadowingRepository",
     "SqlSignInTokenRepository",
     "SqlSitOutRepository",
     "SqlSiteRepository",

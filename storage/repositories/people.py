@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
@@ -244,6 +245,12 @@ class SqlParticipantRepository:
         conflict = f"another participant is already {participant.platform} user {participant.user_id}"
         with conflicts_as(self._session, conflict):
             self._session.execute(statement)
+
+    def comings_and_goings(self, programme_id: int) -> Sequence[tuple[str, datetime | None, datetime | None]]:
+        query = select(participants.c.role, participants.c.joined_at, participants.c.left_at).where(
+            participants.c.programme_id == programme_id
+        )
+        return [(role, joined, left) for role, joined, left in self._session.execute(query)]
 
     def get_many(self, ids: Iterable[int]) -> dict[int, Participant]:
         found: dict[int, Participant] = {}

@@ -6,14 +6,14 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, exists, insert, or_, select, update
+from sqlalchemy import Row, case, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.model import DigestRecord, Outcome, OutcomeKind, Pair, Reason, Round, SitOut
+from bot.model import DigestRecord, Outcome, OutcomeKind, Pair, Reason, Round, RoundsTally, SitOut
 from storage import tables
 from storage.repositories._sql import chunks, conflicts_as, dialect_insert
 from storage.repositories.bulk import driver_connection, insert_pairs
-from storage.tables import digests, outcomes, pairs, rounds, sit_outs
+from storage.tables import digests, outcomes, pairs, participants, places, rounds, sit_outs
 
 
 def _round(row: Row[Any]) -> Round:
@@ -141,6 +141,52 @@ class SqlPairRepository:
             query = select(pairs).where(pairs.c.round_id.in_(batch))
             found.extend(_pair(row) for row in self._session.execute(query))
         return sorted(found, key=lambda pair: pair.saved_id)
+
+    def tally(self, round_ids: Sequence[int]) -> RoundsTally:
+        found = RoundsTally()
+        if not round_ids:
+            return found
+        ids = list(round_ids)
+        # Per pair, an index lookup on outcomes' primary key (pair_id first): no DISTINCT over them all.
+        said = outcomes.alias("said")
+        met = exists().where(said.c.pair_id == pairs.c.id, said.c.kind == OutcomeKind.MET.value)
+        site = func.coalesce(places.c.site_id, participants.c.site_id)
+        by_site = (
+            select(site, func.count(), func.sum(case((met, 1), else_=0)))
+            .select_from(
+                pairs.outerjoin(places, places.c.id == pairs.c.place_id).join(
+                    participants, participants.c.id == pairs.c.clinician_id
+                )
+            )
+            .where(pairs.c.round_id.in_(ids))
+            .group_by(site)
+        )
+        found.by_site = {
+            where: (n, int(confirmed or 0)) for where, n, confirmed in self._session.execute(by_site)
+        }
+        answers = select(func.count()).select_from(outcomes.join(pairs, pairs.c.id == outcomes.c.pair_id))
+        found.answered = self._session.execute(answers.where(pairs.c.round_id.in_(ids))).scalar_one()
+        reasons = (
+            select(outcomes.c.reason, func.count())
+            .select_from(outcomes.join(pairs, pairs.c.id == outcomes.c.pair_id))
+            .where(pairs.c.round_id.in_(ids), outcomes.c.reason.is_not(None), ~met)
+            .group_by(outcomes.c.reason)
+        )
+        found.reasons = {key: count for key, count in self._session.execute(reasons)}
+        used = (
+            select(pairs.c.place_id, func.count())
+            .where(pairs.c.round_id.in_(ids), pairs.c.place_id.is_not(None))
+            .group_by(pairs.c.place_id)
+        )
+        found.places = {key: count for key, count in self._session.execute(used)}
+        sat = (
+            select(participants.c.role, func.count())
+            .select_from(sit_outs.join(participants, participants.c.id == sit_outs.c.participant_id))
+            .where(sit_outs.c.round_id.in_(ids))
+            .group_by(participants.c.role)
+        )
+        found.sit_outs_by_role = {key: count for key, count in self._session.execute(sat)}
+        return found
 
     def meetings(self, round_ids: Sequence[int]) -> list[tuple[int, int, int]]:
         # A round reads twelve weeks of these, 600k rows at 100k people: straight from the

@@ -88,6 +88,32 @@ def test_her_working_week_and_the_times_she_agreed_go_with_her(tmp_path):
     assert calendars == []
 
 
+def _answers_of(engine, participant_id: int) -> dict[str, int]:
+    """Her rows in the tables of answers about her: the pulse and shadowing."""
+    with engine.connect() as connection:
+        return {
+            table: connection.execute(
+                text(f"SELECT count(*) FROM {table} WHERE participant_id = :id"), {"id": participant_id}
+            ).scalar_one()
+            for table in ("pulse_answers", "shadowing_answers")
+        }
+
+
+def test_her_pulse_and_shadowing_answers_go_with_her(tmp_path):
+    week = Week(f"sqlite:///{tmp_path / 'corridor.db'}")
+    week.live()
+    engine = week.ctx.uow.engine
+    with week.ctx.uow() as uow:
+        amara = uow.participants.find(1, "console", AMARA.user_id).saved_id
+        ben = uow.participants.find(1, "console", COLLEAGUES[0].user_id).saved_id
+    assert _answers_of(engine, amara) == {"pulse_answers": 1, "shadowing_answers": 1}
+
+    week.forget_amara()
+
+    assert _answers_of(engine, amara) == {"pulse_answers": 0, "shadowing_answers": 0}
+    assert _answers_of(engine, ben)["pulse_answers"] == 1, "her colleagues' answers stay"
+
+
 def test_what_is_left_of_her_row_cannot_single_her_out_on_a_small_site(tmp_path):
     week = Week(f"sqlite:///{tmp_path / 'corridor.db'}")
     week.live()

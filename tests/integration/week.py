@@ -83,8 +83,10 @@ class Week:
             ]
         )
         run_round(self.ctx)
+        self.jobs.evidence()  # everyone's first baseline question
         self.deliver()
         self.agree_a_time(programme)
+        self.say(AMARA, "pulse baseline relationship tension")
         self.clock.advance(days=3)
         self.jobs.followups()
         self.deliver()
@@ -95,6 +97,8 @@ class Week:
         for pair in pairs:
             for member in pair.member_ids():
                 self.say(everyone[user_of[member]], f"outcome {pair.saved_id} met")
+            for member in pair.member_ids():  # both met, so both are offered shadowing
+                self.say(everyone[user_of[member]], f"shadow {pair.saved_id} offer yes")
         self.say(AMARA, "status")
         self.clock.set(datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
         send_digest(self.ctx)

@@ -85,6 +85,8 @@ def test_the_unit_of_work_port_lists_every_repository_the_core_uses() -> None:
         "erasure_register",
         "seen_requests",
         "figures",
+        "pulse",
+        "shadowing",
     }
 
 

@@ -210,3 +210,18 @@ async def test_a_fortnightly_programme_runs_four_rounds_in_eight_weeks_and_never
         said += render(message.payload)
     assert said and not [line for line in said if "this week" in line.lower()]
     assert any("this fortnight" in line for line in said)
+
+
+def test_the_relationship_pulse_can_be_asked_less_often_or_turned_off(hospital):
+    from bot.pulse import send_pulse
+
+    desk = desk_for(hospital)
+    assert desk.settings_form().form["pulse_every"] == "3"  # every quarter until changed
+    change = desk.save_settings(OLIVIA, form(pulse_every="6"))
+    assert change.done == "Saved: relationship pulse every quarter → every 6 months."
+    assert programme_settings(hospital.ctx).pulse_every_months == 6
+    wrong = desk.save_settings(OLIVIA, form(pulse_every="5"))
+    assert wrong.problems == {"pulse_every": "Choose how often the relationship pulse comes round, or Off."}
+    assert desk.save_settings(OLIVIA, form(pulse_every="0")).ok
+    hospital.join("amara", "clinician")
+    assert send_pulse(hospital.ctx) == 0  # off: not even a baseline

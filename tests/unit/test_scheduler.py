@@ -71,11 +71,16 @@ def test_apscheduler_triggers_fire_when_the_settings_say(hospital):
         "delivery",
         "housekeeping",
         "settings-watch",
+        "evidence-sweep",
     }
     zone = hospital.ctx.settings.timezone
     wednesday = datetime(2026, 11, 25, 12, 0, tzinfo=zone)
     round_trigger: CronTrigger = triggers["weekly-round"]
     assert round_trigger.get_next_fire_time(None, wednesday) == datetime(2026, 11, 30, 9, 0, tzinfo=zone)
+    # The pulse sweep keeps to the working day: after 17:15 the next is 09:15 the morning after.
+    evening = datetime(2026, 11, 25, 17, 30, tzinfo=zone)
+    evidence = triggers["evidence-sweep"].get_next_fire_time(None, evening)
+    assert evidence == datetime(2026, 11, 26, 9, 15, tzinfo=zone)
     digest_fire = triggers["monthly-digest"].get_next_fire_time(None, wednesday)
     assert digest_fire == datetime(2026, 12, 1, 9, 0, tzinfo=zone)
 

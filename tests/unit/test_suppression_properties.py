@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from bot.evidence import ANSWERED_BY, GROUPS, QuarterEvidence
 from bot.figures import MonthFigures
 from bot.model import Role
-from bot.published import Publication, cell, publish
+from bot.published import Publication, cell, publish, quarter_of
 from bot.suppression import SMALL, Table, Visibility, decide
 
 # Two quarter ends, so board reports come between the digests too.
@@ -129,6 +130,39 @@ def programmes(draw: st.DrawFn) -> list[MonthFigures]:
     return history
 
 
+@st.composite
+def evidence(draw: st.DrawFn, history: list[MonthFigures]) -> dict[str, QuarterEvidence]:
+    """Each quarter's pulse (the baseline growing quarter by quarter) and shadowing, at random."""
+    sites = sorted(history[0].sites)
+    found: dict[str, QuarterEvidence] = {}
+    baseline: Counter[tuple[str, str, str]] = Counter()
+    for month in (f.month for f in history if f.month.endswith(("-03", "-06", "-09", "-12"))):
+        quarter = QuarterEvidence(quarter_of(month), sites=sites)
+        for question, groups in GROUPS.items():
+            for role in ANSWERED_BY[question]:
+                for answer in groups:
+                    baseline[(question, answer, role)] += draw(small_heavy)
+                    quarter.wave[(question, answer, role)] = draw(small_heavy)
+        quarter.baseline = Counter(baseline)
+        for measure in ("offered", "agreed", "done"):
+            for site in sites:
+                quarter.shadow[(measure, site, "")] = draw(small_heavy)
+        for role in ("clinician", "manager"):
+            quarter.shadow[("yes", "", role)] = draw(small_heavy)
+        found[quarter.quarter] = quarter
+    return found
+
+
+@st.composite
+def pulse_and_shadowing(draw: st.DrawFn) -> tuple[list[MonthFigures], dict[str, QuarterEvidence]]:
+    """Two quarters of a steady programme, with random pulse answers and shadowing."""
+    sites = SITES[: draw(st.integers(1, len(SITES)))]
+    history = quiet_programme({month: (20, 10) for month in ["2026-07", "2026-08", *MONTHS]})
+    for figures in history:
+        figures.sites = {site: [20, 10] if site == sites[0] else [0, 0] for site in sites}
+    return history, draw(evidence(history))
+
+
 def quiet_programme(pairs_and_confirmed: dict[str, tuple[int, int]]) -> list[MonthFigures]:
     """St Mary's alone, nobody joining or leaving: only pairs and confirmed meetings move."""
     history = []
@@ -163,6 +197,34 @@ def test_no_hidden_count_in_any_digest_can_be_worked_out_from_the_digests_shown(
     assert [k for k in derivable(publication) if k not in pinned_before] == []
     # And what is shown is shown truthfully: small counts are never shown, zeros always are.
     for key, value in publication.values.items():
+        if publication.state[key] is not Visibility.WITHHELD:
+            assert (publication.state[key] is Visibility.SMALL) == (0 < value < SMALL)
+        if value == 0:
+            assert publication.text(key) == "none"
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+)
+@given(pulse_and_shadowing())
+def test_no_hidden_pulse_or_shadowing_count_can_be_worked_out_from_the_reports_shown(programme):
+    """The quarter's pulse (against a baseline that grows from one report to the next) and
+    shadowing, in the report and the quarter's last digest. No sum ties them to the participation
+    counts, so the reader's sums over them alone are the ones to beat."""
+    history, quarters = programme
+    publication = publish(history, quarters)
+    assert publication.evidence_quarters == ["2026-Q3", "2026-Q4"]
+    # How much the baseline grew is never printed; only when it is small is it a secret.
+    secrets = [
+        k for k in publication.evidence_keys if "|grown:" not in k or 0 < publication.values[k] < SMALL
+    ]
+    found = derivable(publication, sorted(secrets))
+    assert found == [], {key: publication.state[key] for key in found}
+    for key in publication.evidence_keys - {k for k in publication.evidence_keys if "|grown:" in k}:
+        value = publication.values[key]
         if publication.state[key] is not Visibility.WITHHELD:
             assert (publication.state[key] is Visibility.SMALL) == (0 < value < SMALL)
         if value == 0:

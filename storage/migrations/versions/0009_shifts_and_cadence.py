@@ -1,7 +1,7 @@
 """Shifts and cadence: a participant's usual working pattern, days off and how often they want a
 partner; a place's opening hours; the time a pair proposed and agreed to meet.
 
-Revision ID: 0010_shifts
+Revision ID: 0009_shifts
 Revises: 0008_dashboard_reads
 Create Date: 2026-12-01
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010_shifts"
+revision: str = "0009_shifts"
 down_revision: str | None = "0008_dashboard_reads"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
