@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from bot.messages import outcome_buttons, reason_buttons
+from bot.messages import offered_time_buttons, outcome_buttons, reason_buttons
 from bot.people import JOIN_BUTTONS
+from bot.pulse import BASELINE, QUESTIONS
 
 SITE = "St Mary's"
 # Pair ids as buttons carry them: a real one's shape, 0, and past what the database stores.
@@ -32,6 +33,23 @@ COMMANDS = [
     "forget-me confirm",
     *(f"outcome {pair} {kind}" for pair in PAIR_IDS for kind in ("met", "could_not_meet")),
     "outcome 1 could_not_meet shift_clash",
+    "shifts",
+    *(f"shifts {pattern}" for pattern in ("days", "nights", "lates", "office", "none", "day", "weekends")),
+    "off mon tue",
+    "off none",
+    "off everyday",
+    *(f"every {cadence}" for cadence in ("1w", "2w", "4w", "3w", "fortnight")),
+    "time 1 2026-12-03T07:45",
+    "time 1 not-a-time",
+    "pulse baseline relationship tension",
+    "pulse 2026-Q4 understanding 3",
+    "pulse 1999-q9 x y",
+    *(
+        f"shadow {pair} {question} {answer}"
+        for pair in PAIR_IDS
+        for question in ("offer", "happened")
+        for answer in ("yes", "no")
+    ),
     "admin round now",
     "admin digest now",
     "admin stats",
@@ -44,6 +62,14 @@ BUTTON_VALUES = sorted(
         *(button.command for button in JOIN_BUTTONS),
         *(button.command for pair in PAIR_IDS for button in outcome_buttons(pair)),
         *(button.command for pair in PAIR_IDS for button in reason_buttons(pair)),
+        *(button.command for pair in PAIR_IDS for button in offered_time_buttons(pair, ["2026-12-03T07:45"])),
+        # Every pulse question's answers and its Skip (bot/pulse.py question_notice).
+        *(
+            f"pulse {wave} {question.code} {code}"
+            for wave in (BASELINE, "2026-Q4")
+            for question in QUESTIONS
+            for code in [*(code for code, _ in question.options), "skip"]
+        ),
         # PersonalStatus.buttons (bot/status.py), the auto-pause notice's (bot/quiet.py), the
         # site pickers' (bot/people.py) and forget-me's confirmation (bot/chat.py).
         "pause 2w",
