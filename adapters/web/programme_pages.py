@@ -11,20 +11,10 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from adapters.web.keys import SESSION
+from bot.dashboard.programme_settings import FIELDS as SETTINGS_FIELDS
 
 if TYPE_CHECKING:
     from adapters.web.pages import Pages
-
-SETTINGS_FIELDS = (
-    "name",
-    "round_day",
-    "round_time",
-    "cadence",
-    "followup_days",
-    "repeat_window",
-    "digest_day",
-    "pulse_every",
-)
 
 
 NO_REPORT = "No board report for that quarter: choose one on the Digest and reports page."
